@@ -1,0 +1,199 @@
+//! Authorization: the one place that decides who may do what.
+//!
+//! Every use case in `copse-app` asks [`can`] before it reads or changes
+//! anything. Rules in brief:
+//! - signed-out visitors may do nothing but sign in;
+//! - an organization admin may do everything;
+//! - open and request-to-join communities are visible to every signed-in
+//!   person; a private community only to its active members and to people
+//!   invited to it (who must see it to accept);
+//! - facilitators (active members with the facilitator role) edit their
+//!   community, change its stage and manage its members;
+//! - guests may look and join, but not create communities or browse people.
+//!
+//! A caller that is refused [`Action::ViewCommunity`] must answer "not found",
+//! never "forbidden", so a private community's existence does not leak.
+
+use crate::PersonId;
+use crate::community::{MembershipRole, MembershipStatus, Visibility};
+use crate::word_enum;
+
+word_enum!(
+    /// A person's role in the whole organization.
+    OrgRole {
+        Admin = "admin" / "Administrator",
+        Member = "member" / "Member",
+        Guest = "guest" / "Guest",
+    }
+);
+
+/// Who is asking. `person` is `None` for a signed-out visitor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Actor {
+    pub person: Option<PersonId>,
+    pub role: OrgRole,
+}
+
+impl Actor {
+    pub fn anonymous() -> Self {
+        Self {
+            person: None,
+            role: OrgRole::Guest,
+        }
+    }
+
+    pub fn person(person: PersonId, role: OrgRole) -> Self {
+        Self {
+            person: Some(person),
+            role,
+        }
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.person.is_some() && self.role == OrgRole::Admin
+    }
+
+    pub fn is_signed_in(&self) -> bool {
+        self.person.is_some()
+    }
+}
+
+/// What the policy needs to know about a community relative to the actor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommunityAccess {
+    pub visibility: Visibility,
+    /// The actor's own membership in it, if any.
+    pub membership: Option<(MembershipRole, MembershipStatus)>,
+}
+
+impl CommunityAccess {
+    fn is_active_member(&self) -> bool {
+        matches!(self.membership, Some((_, MembershipStatus::Active)))
+    }
+
+    fn is_facilitator(&self) -> bool {
+        matches!(self.membership, Some((MembershipRole::Facilitator, MembershipStatus::Active)))
+    }
+}
+
+/// Everything a person can attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action<'a> {
+    /// See the community's page, charter and member list.
+    ViewCommunity(&'a CommunityAccess),
+    /// Join an open community, or accept an invitation to any community.
+    Join(&'a CommunityAccess),
+    /// Ask to join a request-to-join community.
+    RequestToJoin(&'a CommunityAccess),
+    /// Leave a community one belongs to (or withdraw a request).
+    Leave(&'a CommunityAccess),
+    /// Edit name, charter, channels, sponsor.
+    EditCommunity(&'a CommunityAccess),
+    /// Move the community to another lifecycle stage.
+    ChangeStage(&'a CommunityAccess),
+    /// Approve requests, invite people, appoint facilitators.
+    ManageMembers(&'a CommunityAccess),
+    /// Start a new community.
+    CreateCommunity,
+    /// Browse the people directory and profiles.
+    ViewPeople,
+    /// Edit a person's profile.
+    EditProfile(PersonId),
+    /// Create accounts, change roles, manage organizational goals.
+    Administer,
+}
+
+/// Decides whether `actor` may perform `action`.
+pub fn can(actor: &Actor, action: Action<'_>) -> bool {
+    if !actor.is_signed_in() {
+        return false;
+    }
+    if actor.is_admin() {
+        return true;
+    }
+    match action {
+        Action::ViewCommunity(c) => match c.visibility {
+            Visibility::Open | Visibility::RequestToJoin => true,
+            Visibility::Private => c.membership.is_some_and(|(_, s)| s != MembershipStatus::Requested),
+        },
+        Action::Join(c) => match c.membership {
+            Some((_, MembershipStatus::Invited)) => true,
+            Some(_) => false,
+            None => c.visibility == Visibility::Open,
+        },
+        Action::RequestToJoin(c) => c.membership.is_none() && c.visibility == Visibility::RequestToJoin,
+        Action::Leave(c) => c.membership.is_some(),
+        Action::EditCommunity(c) | Action::ChangeStage(c) | Action::ManageMembers(c) => {
+            c.is_facilitator() && c.is_active_member()
+        }
+        Action::CreateCommunity | Action::ViewPeople => actor.role == OrgRole::Member,
+        Action::EditProfile(person) => actor.person == Some(person),
+        Action::Administer => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ME: PersonId = PersonId(1);
+
+    fn access(visibility: Visibility, membership: Option<(MembershipRole, MembershipStatus)>) -> CommunityAccess {
+        CommunityAccess { visibility, membership }
+    }
+
+    #[test]
+    fn signed_out_visitors_can_do_nothing() {
+        let open = access(Visibility::Open, None);
+        assert!(!can(&Actor::anonymous(), Action::ViewCommunity(&open)));
+        assert!(!can(&Actor::anonymous(), Action::ViewPeople));
+    }
+
+    #[test]
+    fn private_communities_are_seen_only_by_members_and_invitees() {
+        let member = Actor::person(ME, OrgRole::Member);
+        let outsider = access(Visibility::Private, None);
+        let requested = access(Visibility::Private, Some((MembershipRole::Member, MembershipStatus::Requested)));
+        let invited = access(Visibility::Private, Some((MembershipRole::Member, MembershipStatus::Invited)));
+        let inside = access(Visibility::Private, Some((MembershipRole::Member, MembershipStatus::Active)));
+        assert!(!can(&member, Action::ViewCommunity(&outsider)));
+        assert!(!can(&member, Action::ViewCommunity(&requested)));
+        assert!(can(&member, Action::ViewCommunity(&invited)));
+        assert!(can(&member, Action::ViewCommunity(&inside)));
+        assert!(can(&Actor::person(ME, OrgRole::Admin), Action::ViewCommunity(&outsider)));
+    }
+
+    #[test]
+    fn joining_follows_visibility() {
+        let member = Actor::person(ME, OrgRole::Member);
+        assert!(can(&member, Action::Join(&access(Visibility::Open, None))));
+        assert!(!can(&member, Action::Join(&access(Visibility::RequestToJoin, None))));
+        assert!(can(&member, Action::RequestToJoin(&access(Visibility::RequestToJoin, None))));
+        assert!(!can(&member, Action::Join(&access(Visibility::Private, None))));
+        let invited = access(Visibility::Private, Some((MembershipRole::Member, MembershipStatus::Invited)));
+        assert!(can(&member, Action::Join(&invited)));
+        let already = access(Visibility::Open, Some((MembershipRole::Member, MembershipStatus::Active)));
+        assert!(!can(&member, Action::Join(&already)));
+    }
+
+    #[test]
+    fn only_facilitators_and_admins_manage() {
+        let member = Actor::person(ME, OrgRole::Member);
+        let plain = access(Visibility::Open, Some((MembershipRole::Member, MembershipStatus::Active)));
+        let facilitator = access(Visibility::Open, Some((MembershipRole::Facilitator, MembershipStatus::Active)));
+        assert!(!can(&member, Action::EditCommunity(&plain)));
+        assert!(can(&member, Action::EditCommunity(&facilitator)));
+        assert!(can(&member, Action::ChangeStage(&facilitator)));
+        assert!(can(&Actor::person(ME, OrgRole::Admin), Action::ManageMembers(&plain)));
+    }
+
+    #[test]
+    fn guests_look_but_do_not_create() {
+        let guest = Actor::person(ME, OrgRole::Guest);
+        assert!(can(&guest, Action::ViewCommunity(&access(Visibility::Open, None))));
+        assert!(!can(&guest, Action::CreateCommunity));
+        assert!(!can(&guest, Action::ViewPeople));
+        assert!(can(&guest, Action::EditProfile(ME)));
+        assert!(!can(&guest, Action::EditProfile(PersonId(2))));
+    }
+}
