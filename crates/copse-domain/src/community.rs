@@ -21,11 +21,21 @@ word_enum!(
 impl CommunityType {
     pub fn description(self) -> &'static str {
         match self {
-            CommunityType::TechnicalPractice => "Specific technologies: code reviews, tutorials, troubleshooting sessions",
-            CommunityType::RoleBased => "Job functions: career development, skill sharing, standardization",
-            CommunityType::ProcessOriented => "Methodologies: process improvement, tool evaluation, metrics review",
-            CommunityType::DomainSpecific => "Business areas: regulatory updates, domain modeling, compliance",
-            CommunityType::CrossCutting => "Organizational concerns: advocacy, standards development, training",
+            CommunityType::TechnicalPractice => {
+                "Specific technologies: code reviews, tutorials, troubleshooting sessions"
+            }
+            CommunityType::RoleBased => {
+                "Job functions: career development, skill sharing, standardization"
+            }
+            CommunityType::ProcessOriented => {
+                "Methodologies: process improvement, tool evaluation, metrics review"
+            }
+            CommunityType::DomainSpecific => {
+                "Business areas: regulatory updates, domain modeling, compliance"
+            }
+            CommunityType::CrossCutting => {
+                "Organizational concerns: advocacy, standards development, training"
+            }
         }
     }
 }
@@ -43,7 +53,9 @@ impl Visibility {
     pub fn description(self) -> &'static str {
         match self {
             Visibility::Open => "Anyone in the organization can see it and join in one click.",
-            Visibility::RequestToJoin => "Anyone can see it; a facilitator approves each request to join.",
+            Visibility::RequestToJoin => {
+                "Anyone can see it; a facilitator approves each request to join."
+            }
             Visibility::Private => "Only members see it; people join by invitation.",
         }
     }
@@ -63,11 +75,21 @@ word_enum!(
 impl Stage {
     pub fn description(self) -> &'static str {
         match self {
-            Stage::Potential => "People with shared interests begin to recognize each other; no formal structure yet.",
-            Stage::Coalescing => "Members identify as a community; first activities and channels emerge.",
-            Stage::Maturing => "Regular rhythms establish themselves; membership grows and diversifies.",
-            Stage::Stewardship => "Well established and recognized; the focus is staying relevant and onboarding newcomers.",
-            Stage::Transformation => "The community splits, merges or dissolves; its knowledge is preserved.",
+            Stage::Potential => {
+                "People with shared interests begin to recognize each other; no formal structure yet."
+            }
+            Stage::Coalescing => {
+                "Members identify as a community; first activities and channels emerge."
+            }
+            Stage::Maturing => {
+                "Regular rhythms establish themselves; membership grows and diversifies."
+            }
+            Stage::Stewardship => {
+                "Well established and recognized; the focus is staying relevant and onboarding newcomers."
+            }
+            Stage::Transformation => {
+                "The community splits, merges or dissolves; its knowledge is preserved."
+            }
         }
     }
 
@@ -188,12 +210,18 @@ impl CommunityDraft {
         } else {
             errors.check("slug", Slug::parse(&input.slug))
         };
-        let domain = errors.check("domain", parse_name(&input.domain, "The domain statement", 200));
+        let domain = errors.check(
+            "domain",
+            parse_name(&input.domain, "The domain statement", 200),
+        );
         let kind = errors.check("kind", CommunityType::parse(&input.kind));
         let visibility = errors.check("visibility", Visibility::parse(&input.visibility));
         let purpose = errors.check("purpose", parse_text(&input.purpose, "The purpose", 4000));
         let in_scope = errors.check("in_scope", parse_list(&input.in_scope, "topic", 30, 80));
-        let out_of_scope = errors.check("out_of_scope", parse_list(&input.out_of_scope, "topic", 30, 80));
+        let out_of_scope = errors.check(
+            "out_of_scope",
+            parse_list(&input.out_of_scope, "topic", 30, 80),
+        );
 
         let mut goals = Vec::new();
         for (text, org_goal) in &input.goals {
@@ -216,7 +244,8 @@ impl CommunityDraft {
             if channel_name.trim().is_empty() && url.trim().is_empty() {
                 continue;
             }
-            let channel_name = errors.check("channels", parse_name(channel_name, "A channel name", 60));
+            let channel_name =
+                errors.check("channels", parse_name(channel_name, "A channel name", 60));
             let url = errors.check("channels", HttpUrl::parse(url));
             if let (Some(name), Some(url)) = (channel_name, url) {
                 channels.push(Channel { name, url });
@@ -297,7 +326,10 @@ mod tests {
         assert_eq!(draft.charter.in_scope, vec!["async", "testing"]);
         assert_eq!(draft.charter.goals.len(), 1);
         assert_eq!(draft.charter.goals[0].org_goal, Some(OrgGoalId(3)));
-        assert_eq!(draft.channels[0].url.as_str(), "https://chat.example.com/rust");
+        assert_eq!(
+            draft.channels[0].url.as_str(),
+            "https://chat.example.com/rust"
+        );
     }
 
     #[test]

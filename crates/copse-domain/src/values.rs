@@ -56,7 +56,10 @@ fn bounded_text(input: &str, what: &str, min: usize, max: usize) -> Result<Strin
     if length > max {
         return Err(format!("{what} must be at most {max} characters"));
     }
-    if trimmed.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+    if trimmed
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
         return Err(format!("{what} contains control characters"));
     }
     Ok(trimmed.to_string())
@@ -303,8 +306,12 @@ fn parse_clock(input: &str) -> Result<u16, String> {
     let (h, m) = value
         .split_once(':')
         .ok_or_else(|| format!("'{value}' is not a time like 09:30"))?;
-    let hours: u16 = h.parse().map_err(|_| format!("'{value}' is not a time like 09:30"))?;
-    let minutes: u16 = m.parse().map_err(|_| format!("'{value}' is not a time like 09:30"))?;
+    let hours: u16 = h
+        .parse()
+        .map_err(|_| format!("'{value}' is not a time like 09:30"))?;
+    let minutes: u16 = m
+        .parse()
+        .map_err(|_| format!("'{value}' is not a time like 09:30"))?;
     if hours > 23 || minutes > 59 {
         return Err(format!("'{value}' is not a time of day"));
     }
@@ -364,7 +371,12 @@ impl fmt::Debug for Password {
 
 /// Splits a comma- or newline-separated list into trimmed, non-empty,
 /// de-duplicated items (order kept).
-pub fn parse_list(input: &str, what: &str, max_items: usize, max_len: usize) -> Result<Vec<String>, String> {
+pub fn parse_list(
+    input: &str,
+    what: &str,
+    max_items: usize,
+    max_len: usize,
+) -> Result<Vec<String>, String> {
     let mut items: Vec<String> = Vec::new();
     for raw in input.split([',', '\n']) {
         let item = raw.trim();
@@ -410,7 +422,10 @@ mod tests {
 
     #[test]
     fn time_zones_must_be_iana_names() {
-        assert_eq!(TimeZone::parse("Europe/Berlin").unwrap().name(), "Europe/Berlin");
+        assert_eq!(
+            TimeZone::parse("Europe/Berlin").unwrap().name(),
+            "Europe/Berlin"
+        );
         let err = TimeZone::parse("Mars/Olympus").unwrap_err();
         assert!(err.contains("Mars/Olympus"));
     }
