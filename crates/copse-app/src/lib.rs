@@ -1,1 +1,112 @@
-//! placeholder
+//! copse's use cases. Every request from the web layer or the CLI goes through
+//! an [`App`] method, which checks the policy (`copse_domain::can`) before it
+//! reads or changes anything, parses input into domain values, calls the
+//! store, and returns read models (`*View`, `*Page`) made of domain types.
+//!
+//! It owns: authentication (passwords, sessions, API tokens, CSRF tokens,
+//! sign-in rate limits), communities and memberships, people and profiles, the
+//! demo and scale generators, and the small in-process caches that keep hot
+//! pages fast (each checked against a version the database keeps, so several
+//! `copse serve` processes stay correct).
+//!
+//! It knows nothing of HTTP or HTML.
+
+mod accounts;
+mod cache;
+mod communities;
+pub mod demo;
+mod error;
+mod people;
+
+pub use accounts::{Credentials, NewAccount, SessionToken, Viewer};
+pub use communities::*;
+pub use copse_store::{Backend, CommunityFilter, PeopleFilter, Store, StoreError, StoreOptions};
+pub use error::AppError;
+pub use people::*;
+
+use std::sync::Arc;
+
+/// Settings the application needs, already typed; the binary reads them from
+/// files and environment.
+#[derive(Clone, Debug)]
+pub struct AppConfig {
+    /// How long a sign-in lasts.
+    pub session_days: i64,
+    /// Mark cookies `Secure` (serve over TLS, directly or behind a proxy).
+    pub secure_cookies: bool,
+    /// Failed sign-ins allowed per account in the window before refusing.
+    pub login_failures_per_account: i64,
+    /// Failed sign-ins allowed per client address in the window.
+    pub login_failures_per_ip: i64,
+    pub login_window_minutes: i64,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        Self {
+            session_days: 14,
+            secure_cookies: false,
+            login_failures_per_account: 5,
+            login_failures_per_ip: 30,
+            login_window_minutes: 15,
+        }
+    }
+}
+
+/// The application: a store, its configuration, and the caches in front of it.
+/// Cheap to clone; every clone shares the same pool and caches.
+#[derive(Clone)]
+pub struct App {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    config: AppConfig,
+    /// The key for CSRF tokens, shared through the database by every process.
+    server_secret: Vec<u8>,
+    org_name: String,
+    caches: cache::Caches,
+}
+
+impl App {
+    /// Builds the application over a migrated store. Loads (or creates, once
+    /// for all processes) the server secret.
+    pub async fn new(store: Store, config: AppConfig) -> Result<Self, AppError> {
+        let fresh = accounts::random_token(32);
+        let secret = store.setting_or_insert("server_secret", &fresh).await?;
+        let org_name = store.find_setting("org_name").await?.unwrap_or_else(|| "Your organization".into());
+        Ok(Self {
+            inner: Arc::new(Inner {
+                store,
+                config,
+                server_secret: secret.into_bytes(),
+                org_name,
+                caches: cache::Caches::default(),
+            }),
+        })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub fn config(&self) -> &AppConfig {
+        &self.inner.config
+    }
+
+    pub fn org_name(&self) -> &str {
+        &self.inner.org_name
+    }
+
+    /// Whether the database answers, for health checks.
+    pub async fn healthy(&self) -> bool {
+        self.inner.store.ping().await.is_ok()
+    }
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App").field("backend", &self.inner.store.backend()).finish_non_exhaustive()
+    }
+}

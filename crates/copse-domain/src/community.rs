@@ -24,18 +24,10 @@ impl CommunityType {
             CommunityType::TechnicalPractice => {
                 "Specific technologies: code reviews, tutorials, troubleshooting sessions"
             }
-            CommunityType::RoleBased => {
-                "Job functions: career development, skill sharing, standardization"
-            }
-            CommunityType::ProcessOriented => {
-                "Methodologies: process improvement, tool evaluation, metrics review"
-            }
-            CommunityType::DomainSpecific => {
-                "Business areas: regulatory updates, domain modeling, compliance"
-            }
-            CommunityType::CrossCutting => {
-                "Organizational concerns: advocacy, standards development, training"
-            }
+            CommunityType::RoleBased => "Job functions: career development, skill sharing, standardization",
+            CommunityType::ProcessOriented => "Methodologies: process improvement, tool evaluation, metrics review",
+            CommunityType::DomainSpecific => "Business areas: regulatory updates, domain modeling, compliance",
+            CommunityType::CrossCutting => "Organizational concerns: advocacy, standards development, training",
         }
     }
 }
@@ -53,9 +45,7 @@ impl Visibility {
     pub fn description(self) -> &'static str {
         match self {
             Visibility::Open => "Anyone in the organization can see it and join in one click.",
-            Visibility::RequestToJoin => {
-                "Anyone can see it; a facilitator approves each request to join."
-            }
+            Visibility::RequestToJoin => "Anyone can see it; a facilitator approves each request to join.",
             Visibility::Private => "Only members see it; people join by invitation.",
         }
     }
@@ -75,21 +65,13 @@ word_enum!(
 impl Stage {
     pub fn description(self) -> &'static str {
         match self {
-            Stage::Potential => {
-                "People with shared interests begin to recognize each other; no formal structure yet."
-            }
-            Stage::Coalescing => {
-                "Members identify as a community; first activities and channels emerge."
-            }
-            Stage::Maturing => {
-                "Regular rhythms establish themselves; membership grows and diversifies."
-            }
+            Stage::Potential => "People with shared interests begin to recognize each other; no formal structure yet.",
+            Stage::Coalescing => "Members identify as a community; first activities and channels emerge.",
+            Stage::Maturing => "Regular rhythms establish themselves; membership grows and diversifies.",
             Stage::Stewardship => {
                 "Well established and recognized; the focus is staying relevant and onboarding newcomers."
             }
-            Stage::Transformation => {
-                "The community splits, merges or dissolves; its knowledge is preserved."
-            }
+            Stage::Transformation => "The community splits, merges or dissolves; its knowledge is preserved.",
         }
     }
 
@@ -210,18 +192,12 @@ impl CommunityDraft {
         } else {
             errors.check("slug", Slug::parse(&input.slug))
         };
-        let domain = errors.check(
-            "domain",
-            parse_name(&input.domain, "The domain statement", 200),
-        );
+        let domain = errors.check("domain", parse_name(&input.domain, "The domain statement", 200));
         let kind = errors.check("kind", CommunityType::parse(&input.kind));
         let visibility = errors.check("visibility", Visibility::parse(&input.visibility));
         let purpose = errors.check("purpose", parse_text(&input.purpose, "The purpose", 4000));
         let in_scope = errors.check("in_scope", parse_list(&input.in_scope, "topic", 30, 80));
-        let out_of_scope = errors.check(
-            "out_of_scope",
-            parse_list(&input.out_of_scope, "topic", 30, 80),
-        );
+        let out_of_scope = errors.check("out_of_scope", parse_list(&input.out_of_scope, "topic", 30, 80));
 
         let mut goals = Vec::new();
         for (text, org_goal) in &input.goals {
@@ -229,10 +205,7 @@ impl CommunityDraft {
                 continue;
             }
             if let Some(text) = errors.check("goals", parse_name(text, "A goal", 200)) {
-                goals.push(CharterGoal {
-                    text,
-                    org_goal: org_goal.map(OrgGoalId),
-                });
+                goals.push(CharterGoal { text, org_goal: org_goal.map(OrgGoalId) });
             }
         }
         if goals.len() > MAX_GOALS {
@@ -244,8 +217,7 @@ impl CommunityDraft {
             if channel_name.trim().is_empty() && url.trim().is_empty() {
                 continue;
             }
-            let channel_name =
-                errors.check("channels", parse_name(channel_name, "A channel name", 60));
+            let channel_name = errors.check("channels", parse_name(channel_name, "A channel name", 60));
             let url = errors.check("channels", HttpUrl::parse(url));
             if let (Some(name), Some(url)) = (channel_name, url) {
                 channels.push(Channel { name, url });
@@ -255,11 +227,8 @@ impl CommunityDraft {
             errors.add("channels", format!("at most {MAX_CHANNELS} channels"));
         }
 
-        let sponsor = if input.sponsor.trim().is_empty() {
-            None
-        } else {
-            errors.check("sponsor", Handle::parse(&input.sponsor))
-        };
+        let sponsor =
+            if input.sponsor.trim().is_empty() { None } else { errors.check("sponsor", Handle::parse(&input.sponsor)) };
 
         errors.finish()?;
         // All parses succeeded, so every Option is Some.
@@ -294,10 +263,7 @@ impl StageChange {
         let stage = errors.check("stage", Stage::parse(stage));
         let note = errors.check("note", parse_name(note, "A note saying why", 1000));
         errors.finish()?;
-        Ok(Self {
-            stage: stage.unwrap_or(Stage::Potential),
-            note: note.unwrap_or_default(),
-        })
+        Ok(Self { stage: stage.unwrap_or(Stage::Potential), note: note.unwrap_or_default() })
     }
 }
 
@@ -326,10 +292,7 @@ mod tests {
         assert_eq!(draft.charter.in_scope, vec!["async", "testing"]);
         assert_eq!(draft.charter.goals.len(), 1);
         assert_eq!(draft.charter.goals[0].org_goal, Some(OrgGoalId(3)));
-        assert_eq!(
-            draft.channels[0].url.as_str(),
-            "https://chat.example.com/rust"
-        );
+        assert_eq!(draft.channels[0].url.as_str(), "https://chat.example.com/rust");
     }
 
     #[test]

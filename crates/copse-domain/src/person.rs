@@ -1,9 +1,7 @@
 //! People and their profiles: where they work from, when, and what they know.
 
 use crate::error::FieldErrors;
-use crate::values::{
-    ExperienceLevel, SkillLevel, TimeZone, WorkingHours, parse_list, parse_name, parse_text,
-};
+use crate::values::{ExperienceLevel, SkillLevel, TimeZone, WorkingHours, parse_list, parse_name, parse_text};
 
 /// One declared skill with the level its holder claims.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,10 +17,7 @@ impl Skill {
         let mut skills: Vec<Skill> = Vec::new();
         for item in parse_list(input, "skill", 40, 60)? {
             let (name, level) = match item.rsplit_once(':') {
-                Some((name, level)) => (
-                    name.trim().to_string(),
-                    SkillLevel::parse(&level.to_ascii_lowercase())?,
-                ),
+                Some((name, level)) => (name.trim().to_string(), SkillLevel::parse(&level.to_ascii_lowercase())?),
                 None => (item.clone(), SkillLevel::Practitioner),
             };
             if name.is_empty() {
@@ -37,11 +32,7 @@ impl Skill {
 
     /// The inverse of [`Skill::parse_list`], for refilling a form.
     pub fn list_text(skills: &[Skill]) -> String {
-        skills
-            .iter()
-            .map(|s| format!("{}:{}", s.name, s.level.as_str()))
-            .collect::<Vec<_>>()
-            .join(", ")
+        skills.iter().map(|s| format!("{}:{}", s.name, s.level.as_str())).collect::<Vec<_>>().join(", ")
     }
 }
 
@@ -81,16 +72,10 @@ impl Profile {
         let team = errors.check("team", parse_text(&input.team, "Team", 80));
         let location = errors.check("location", parse_text(&input.location, "Location", 80));
         let time_zone = errors.check("time_zone", TimeZone::parse(&input.time_zone));
-        let working_hours = errors.check(
-            "working_hours",
-            WorkingHours::parse(&input.work_start, &input.work_end),
-        );
+        let working_hours = errors.check("working_hours", WorkingHours::parse(&input.work_start, &input.work_end));
         let experience = errors.check("experience", ExperienceLevel::parse(&input.experience));
         let skills = errors.check("skills", Skill::parse_list(&input.skills));
-        let interests = errors.check(
-            "interests",
-            parse_list(&input.interests, "interest", 30, 60),
-        );
+        let interests = errors.check("interests", parse_list(&input.interests, "interest", 30, 60));
         let bio = errors.check("bio", parse_text(&input.bio, "About", 2000));
         errors.finish()?;
         Ok(Self {
@@ -118,10 +103,7 @@ mod tests {
         assert_eq!(skills[0].level, SkillLevel::Expert);
         assert_eq!(skills[1].level, SkillLevel::Learning);
         assert_eq!(skills[2].level, SkillLevel::Practitioner);
-        assert_eq!(
-            Skill::parse_list(&Skill::list_text(&skills)).unwrap(),
-            skills
-        );
+        assert_eq!(Skill::parse_list(&Skill::list_text(&skills)).unwrap(), skills);
         assert!(Skill::parse_list("Rust:wizard").is_err());
     }
 

@@ -36,17 +36,11 @@ pub struct Actor {
 
 impl Actor {
     pub fn anonymous() -> Self {
-        Self {
-            person: None,
-            role: OrgRole::Guest,
-        }
+        Self { person: None, role: OrgRole::Guest }
     }
 
     pub fn person(person: PersonId, role: OrgRole) -> Self {
-        Self {
-            person: Some(person),
-            role,
-        }
+        Self { person: Some(person), role }
     }
 
     pub fn is_admin(&self) -> bool {
@@ -72,10 +66,7 @@ impl CommunityAccess {
     }
 
     fn is_facilitator(&self) -> bool {
-        matches!(
-            self.membership,
-            Some((MembershipRole::Facilitator, MembershipStatus::Active))
-        )
+        matches!(self.membership, Some((MembershipRole::Facilitator, MembershipStatus::Active)))
     }
 }
 
@@ -117,18 +108,14 @@ pub fn can(actor: &Actor, action: Action<'_>) -> bool {
     match action {
         Action::ViewCommunity(c) => match c.visibility {
             Visibility::Open | Visibility::RequestToJoin => true,
-            Visibility::Private => c
-                .membership
-                .is_some_and(|(_, s)| s != MembershipStatus::Requested),
+            Visibility::Private => c.membership.is_some_and(|(_, s)| s != MembershipStatus::Requested),
         },
         Action::Join(c) => match c.membership {
             Some((_, MembershipStatus::Invited)) => true,
             Some(_) => false,
             None => c.visibility == Visibility::Open,
         },
-        Action::RequestToJoin(c) => {
-            c.membership.is_none() && c.visibility == Visibility::RequestToJoin
-        }
+        Action::RequestToJoin(c) => c.membership.is_none() && c.visibility == Visibility::RequestToJoin,
         Action::Leave(c) => c.membership.is_some(),
         Action::EditCommunity(c) | Action::ChangeStage(c) | Action::ManageMembers(c) => {
             c.is_facilitator() && c.is_active_member()
@@ -145,14 +132,8 @@ mod tests {
 
     const ME: PersonId = PersonId(1);
 
-    fn access(
-        visibility: Visibility,
-        membership: Option<(MembershipRole, MembershipStatus)>,
-    ) -> CommunityAccess {
-        CommunityAccess {
-            visibility,
-            membership,
-        }
+    fn access(visibility: Visibility, membership: Option<(MembershipRole, MembershipStatus)>) -> CommunityAccess {
+        CommunityAccess { visibility, membership }
     }
 
     #[test]
@@ -166,83 +147,44 @@ mod tests {
     fn private_communities_are_seen_only_by_members_and_invitees() {
         let member = Actor::person(ME, OrgRole::Member);
         let outsider = access(Visibility::Private, None);
-        let requested = access(
-            Visibility::Private,
-            Some((MembershipRole::Member, MembershipStatus::Requested)),
-        );
-        let invited = access(
-            Visibility::Private,
-            Some((MembershipRole::Member, MembershipStatus::Invited)),
-        );
-        let inside = access(
-            Visibility::Private,
-            Some((MembershipRole::Member, MembershipStatus::Active)),
-        );
+        let requested = access(Visibility::Private, Some((MembershipRole::Member, MembershipStatus::Requested)));
+        let invited = access(Visibility::Private, Some((MembershipRole::Member, MembershipStatus::Invited)));
+        let inside = access(Visibility::Private, Some((MembershipRole::Member, MembershipStatus::Active)));
         assert!(!can(&member, Action::ViewCommunity(&outsider)));
         assert!(!can(&member, Action::ViewCommunity(&requested)));
         assert!(can(&member, Action::ViewCommunity(&invited)));
         assert!(can(&member, Action::ViewCommunity(&inside)));
-        assert!(can(
-            &Actor::person(ME, OrgRole::Admin),
-            Action::ViewCommunity(&outsider)
-        ));
+        assert!(can(&Actor::person(ME, OrgRole::Admin), Action::ViewCommunity(&outsider)));
     }
 
     #[test]
     fn joining_follows_visibility() {
         let member = Actor::person(ME, OrgRole::Member);
         assert!(can(&member, Action::Join(&access(Visibility::Open, None))));
-        assert!(!can(
-            &member,
-            Action::Join(&access(Visibility::RequestToJoin, None))
-        ));
-        assert!(can(
-            &member,
-            Action::RequestToJoin(&access(Visibility::RequestToJoin, None))
-        ));
-        assert!(!can(
-            &member,
-            Action::Join(&access(Visibility::Private, None))
-        ));
-        let invited = access(
-            Visibility::Private,
-            Some((MembershipRole::Member, MembershipStatus::Invited)),
-        );
+        assert!(!can(&member, Action::Join(&access(Visibility::RequestToJoin, None))));
+        assert!(can(&member, Action::RequestToJoin(&access(Visibility::RequestToJoin, None))));
+        assert!(!can(&member, Action::Join(&access(Visibility::Private, None))));
+        let invited = access(Visibility::Private, Some((MembershipRole::Member, MembershipStatus::Invited)));
         assert!(can(&member, Action::Join(&invited)));
-        let already = access(
-            Visibility::Open,
-            Some((MembershipRole::Member, MembershipStatus::Active)),
-        );
+        let already = access(Visibility::Open, Some((MembershipRole::Member, MembershipStatus::Active)));
         assert!(!can(&member, Action::Join(&already)));
     }
 
     #[test]
     fn only_facilitators_and_admins_manage() {
         let member = Actor::person(ME, OrgRole::Member);
-        let plain = access(
-            Visibility::Open,
-            Some((MembershipRole::Member, MembershipStatus::Active)),
-        );
-        let facilitator = access(
-            Visibility::Open,
-            Some((MembershipRole::Facilitator, MembershipStatus::Active)),
-        );
+        let plain = access(Visibility::Open, Some((MembershipRole::Member, MembershipStatus::Active)));
+        let facilitator = access(Visibility::Open, Some((MembershipRole::Facilitator, MembershipStatus::Active)));
         assert!(!can(&member, Action::EditCommunity(&plain)));
         assert!(can(&member, Action::EditCommunity(&facilitator)));
         assert!(can(&member, Action::ChangeStage(&facilitator)));
-        assert!(can(
-            &Actor::person(ME, OrgRole::Admin),
-            Action::ManageMembers(&plain)
-        ));
+        assert!(can(&Actor::person(ME, OrgRole::Admin), Action::ManageMembers(&plain)));
     }
 
     #[test]
     fn guests_look_but_do_not_create() {
         let guest = Actor::person(ME, OrgRole::Guest);
-        assert!(can(
-            &guest,
-            Action::ViewCommunity(&access(Visibility::Open, None))
-        ));
+        assert!(can(&guest, Action::ViewCommunity(&access(Visibility::Open, None))));
         assert!(!can(&guest, Action::CreateCommunity));
         assert!(!can(&guest, Action::ViewPeople));
         assert!(can(&guest, Action::EditProfile(ME)));

@@ -20,9 +20,7 @@ impl Timestamp {
     }
 
     pub fn to_utc(self) -> DateTime<Utc> {
-        Utc.timestamp_millis_opt(self.0)
-            .single()
-            .unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
+        Utc.timestamp_millis_opt(self.0).single().unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
     }
 
     pub fn minus_days(self, days: i64) -> Self {

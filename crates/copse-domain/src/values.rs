@@ -56,10 +56,7 @@ fn bounded_text(input: &str, what: &str, min: usize, max: usize) -> Result<Strin
     if length > max {
         return Err(format!("{what} must be at most {max} characters"));
     }
-    if trimmed
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-    {
+    if trimmed.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
         return Err(format!("{what} contains control characters"));
     }
     Ok(trimmed.to_string())
@@ -93,10 +90,7 @@ impl Slug {
         if !value.starts_with(|c: char| c.is_ascii_lowercase()) {
             return Err("a slug starts with a lowercase letter".into());
         }
-        if !value
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        {
+        if !value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
             return Err("a slug uses only lowercase letters, digits and hyphens".into());
         }
         if value.ends_with('-') || value.contains("--") {
@@ -151,10 +145,7 @@ impl Handle {
         if !value.starts_with(|c: char| c.is_ascii_lowercase()) {
             return Err("a handle starts with a letter".into());
         }
-        if !value
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
-        {
+        if !value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-')) {
             return Err("a handle uses only letters, digits, '.', '_' and '-'".into());
         }
         Ok(Self(value))
@@ -255,10 +246,7 @@ pub struct WorkingHours {
 
 impl Default for WorkingHours {
     fn default() -> Self {
-        Self {
-            start_minute: 9 * 60,
-            end_minute: 17 * 60,
-        }
+        Self { start_minute: 9 * 60, end_minute: 17 * 60 }
     }
 }
 
@@ -270,18 +258,12 @@ impl WorkingHours {
         if start_minute == end_minute {
             return Err("working hours must not start and end at the same time".into());
         }
-        Ok(Self {
-            start_minute,
-            end_minute,
-        })
+        Ok(Self { start_minute, end_minute })
     }
 
     pub fn from_minutes(start_minute: i64, end_minute: i64) -> Self {
         let clamp = |m: i64| m.clamp(0, 24 * 60 - 1) as u16;
-        Self {
-            start_minute: clamp(start_minute),
-            end_minute: clamp(end_minute),
-        }
+        Self { start_minute: clamp(start_minute), end_minute: clamp(end_minute) }
     }
 
     pub fn contains(&self, minute_of_day: u16) -> bool {
@@ -303,15 +285,9 @@ impl WorkingHours {
 
 fn parse_clock(input: &str) -> Result<u16, String> {
     let value = input.trim();
-    let (h, m) = value
-        .split_once(':')
-        .ok_or_else(|| format!("'{value}' is not a time like 09:30"))?;
-    let hours: u16 = h
-        .parse()
-        .map_err(|_| format!("'{value}' is not a time like 09:30"))?;
-    let minutes: u16 = m
-        .parse()
-        .map_err(|_| format!("'{value}' is not a time like 09:30"))?;
+    let (h, m) = value.split_once(':').ok_or_else(|| format!("'{value}' is not a time like 09:30"))?;
+    let hours: u16 = h.parse().map_err(|_| format!("'{value}' is not a time like 09:30"))?;
+    let minutes: u16 = m.parse().map_err(|_| format!("'{value}' is not a time like 09:30"))?;
     if hours > 23 || minutes > 59 {
         return Err(format!("'{value}' is not a time of day"));
     }
@@ -371,12 +347,7 @@ impl fmt::Debug for Password {
 
 /// Splits a comma- or newline-separated list into trimmed, non-empty,
 /// de-duplicated items (order kept).
-pub fn parse_list(
-    input: &str,
-    what: &str,
-    max_items: usize,
-    max_len: usize,
-) -> Result<Vec<String>, String> {
+pub fn parse_list(input: &str, what: &str, max_items: usize, max_len: usize) -> Result<Vec<String>, String> {
     let mut items: Vec<String> = Vec::new();
     for raw in input.split([',', '\n']) {
         let item = raw.trim();
@@ -408,10 +379,7 @@ mod tests {
         assert!(Slug::parse("x--y").is_err());
         assert!(Slug::parse("new").is_err());
         assert!(Slug::parse("9lives").is_err());
-        assert_eq!(
-            Slug::from_name("Platform & SRE Guild").unwrap().as_str(),
-            "platform-sre-guild"
-        );
+        assert_eq!(Slug::from_name("Platform & SRE Guild").unwrap().as_str(), "platform-sre-guild");
     }
 
     #[test]
@@ -422,10 +390,7 @@ mod tests {
 
     #[test]
     fn time_zones_must_be_iana_names() {
-        assert_eq!(
-            TimeZone::parse("Europe/Berlin").unwrap().name(),
-            "Europe/Berlin"
-        );
+        assert_eq!(TimeZone::parse("Europe/Berlin").unwrap().name(), "Europe/Berlin");
         let err = TimeZone::parse("Mars/Olympus").unwrap_err();
         assert!(err.contains("Mars/Olympus"));
     }

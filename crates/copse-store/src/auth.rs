@@ -71,11 +71,7 @@ impl Store {
     }
 
     /// The person a live session belongs to; expired sessions find nobody.
-    pub async fn find_session(
-        &self,
-        token_hash: &str,
-        now: Timestamp,
-    ) -> Result<Option<AuthenticatedRow>, StoreError> {
+    pub async fn find_session(&self, token_hash: &str, now: Timestamp) -> Result<Option<AuthenticatedRow>, StoreError> {
         Ok(with_pool!(self, |pool| {
             sqlx::query_as(
                 "SELECT p.id AS person_id, p.org_role, p.handle, p.name, p.time_zone FROM sessions s \
@@ -120,10 +116,7 @@ impl Store {
     }
 
     /// The person an unrevoked API token belongs to.
-    pub async fn find_api_token(
-        &self,
-        token_hash: &str,
-    ) -> Result<Option<AuthenticatedRow>, StoreError> {
+    pub async fn find_api_token(&self, token_hash: &str) -> Result<Option<AuthenticatedRow>, StoreError> {
         Ok(with_pool!(self, |pool| {
             sqlx::query_as(
                 "SELECT p.id AS person_id, p.org_role, p.handle, p.name, p.time_zone FROM api_tokens t \
@@ -147,11 +140,7 @@ impl Store {
         }))
     }
 
-    pub async fn revoke_api_token(
-        &self,
-        person: PersonId,
-        id: ApiTokenId,
-    ) -> Result<(), StoreError> {
+    pub async fn revoke_api_token(&self, person: PersonId, id: ApiTokenId) -> Result<(), StoreError> {
         let done = with_pool!(self, |pool| {
             sqlx::query("UPDATE api_tokens SET revoked_at = $3 WHERE id = $1 AND person_id = $2 AND revoked_at IS NULL")
                 .bind(id.0)
@@ -161,18 +150,10 @@ impl Store {
                 .await?
                 .rows_affected()
         });
-        if done == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
-        }
+        if done == 0 { Err(StoreError::NotFound) } else { Ok(()) }
     }
 
-    pub async fn insert_login_failure(
-        &self,
-        account_key: &str,
-        ip: &str,
-    ) -> Result<(), StoreError> {
+    pub async fn insert_login_failure(&self, account_key: &str, ip: &str) -> Result<(), StoreError> {
         with_pool!(self, |pool| {
             sqlx::query("INSERT INTO login_failures (account_key, ip, at) VALUES ($1, $2, $3)")
                 .bind(account_key)

@@ -1,9 +1,7 @@
 //! Communities: definition, charter (goals), channels, lifecycle stage and its
 //! history, organizational goals, and discovery listings.
 
-use copse_domain::{
-    CommunityDraft, CommunityId, OrgGoalId, PersonId, Stage, StageChange, Timestamp,
-};
+use copse_domain::{CommunityDraft, CommunityId, OrgGoalId, PersonId, Stage, StageChange, Timestamp};
 use sqlx::FromRow;
 
 use crate::people::like_pattern;
@@ -124,13 +122,15 @@ macro_rules! replace_goals_and_channels {
     ($tx:expr, $id:expr, $draft:expr) => {{
         sqlx::query("DELETE FROM community_goals WHERE community_id = $1").bind($id).execute(&mut *$tx).await?;
         for (position, goal) in $draft.charter.goals.iter().enumerate() {
-            sqlx::query("INSERT INTO community_goals (community_id, position, text, org_goal_id) VALUES ($1, $2, $3, $4)")
-                .bind($id)
-                .bind(position as i64)
-                .bind(&goal.text)
-                .bind(goal.org_goal.map(|g| g.0))
-                .execute(&mut *$tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO community_goals (community_id, position, text, org_goal_id) VALUES ($1, $2, $3, $4)",
+            )
+            .bind($id)
+            .bind(position as i64)
+            .bind(&goal.text)
+            .bind(goal.org_goal.map(|g| g.0))
+            .execute(&mut *$tx)
+            .await?;
         }
         sqlx::query("DELETE FROM community_channels WHERE community_id = $1").bind($id).execute(&mut *$tx).await?;
         for (position, channel) in $draft.channels.iter().enumerate() {
@@ -148,10 +148,7 @@ macro_rules! replace_goals_and_channels {
 impl Store {
     /// Creates a community with its charter and channels; the creator becomes
     /// its first facilitator and member, and the first stage is recorded.
-    pub async fn insert_community(
-        &self,
-        new: &NewCommunity<'_>,
-    ) -> Result<CommunityId, StoreError> {
+    pub async fn insert_community(&self, new: &NewCommunity<'_>) -> Result<CommunityId, StoreError> {
         let draft = new.draft;
         let at = new.at.millis();
         let id = with_pool!(self, |pool| {
@@ -201,14 +198,7 @@ impl Store {
             .bind(at)
             .execute(&mut *tx)
             .await?;
-            record_community_change!(
-                tx,
-                id,
-                Some(new.creator.0),
-                "community.create",
-                draft.slug.as_str(),
-                at
-            );
+            record_community_change!(tx, id, Some(new.creator.0), "community.create", draft.slug.as_str(), at);
             tx.commit().await?;
             id
         });
@@ -263,11 +253,10 @@ impl Store {
     ) -> Result<(), StoreError> {
         with_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
-            let current: Option<(String,)> =
-                sqlx::query_as("SELECT stage FROM communities WHERE id = $1")
-                    .bind(id.0)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+            let current: Option<(String,)> = sqlx::query_as("SELECT stage FROM communities WHERE id = $1")
+                .bind(id.0)
+                .fetch_optional(&mut *tx)
+                .await?;
             let Some((previous,)) = current else {
                 return Err(StoreError::NotFound);
             };
@@ -289,29 +278,15 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             let detail = format!("{previous} -> {}", change.stage.as_str());
-            record_community_change!(
-                tx,
-                id.0,
-                actor.map(|a| a.0),
-                "community.stage",
-                &detail,
-                at.millis()
-            );
+            record_community_change!(tx, id.0, actor.map(|a| a.0), "community.stage", &detail, at.millis());
             tx.commit().await?;
         });
         Ok(())
     }
 
     pub async fn get_community(&self, id: CommunityId) -> Result<CommunityRow, StoreError> {
-        let sql = concat!(
-            "SELECT ",
-            community_columns!(),
-            " FROM communities c WHERE c.id = $1"
-        );
-        Ok(with_pool!(self, |pool| sqlx::query_as(sql)
-            .bind(id.0)
-            .fetch_one(pool)
-            .await?))
+        let sql = concat!("SELECT ", community_columns!(), " FROM communities c WHERE c.id = $1");
+        Ok(with_pool!(self, |pool| sqlx::query_as(sql).bind(id.0).fetch_one(pool).await?))
     }
 
     /// A community by slug with the viewer's membership, in one round trip.
@@ -327,11 +302,7 @@ impl Store {
              LEFT JOIN memberships m ON m.community_id = c.id AND m.person_id = $2 WHERE c.slug = $1"
         );
         Ok(with_pool!(self, |pool| {
-            sqlx::query_as(sql)
-                .bind(slug)
-                .bind(viewer.map_or(-1, |p| p.0))
-                .fetch_optional(pool)
-                .await?
+            sqlx::query_as(sql).bind(slug).bind(viewer.map_or(-1, |p| p.0)).fetch_optional(pool).await?
         }))
     }
 
@@ -347,10 +318,7 @@ impl Store {
         }))
     }
 
-    pub async fn list_community_channels(
-        &self,
-        id: CommunityId,
-    ) -> Result<Vec<ChannelRow>, StoreError> {
+    pub async fn list_community_channels(&self, id: CommunityId) -> Result<Vec<ChannelRow>, StoreError> {
         Ok(with_pool!(self, |pool| {
             sqlx::query_as("SELECT name, url FROM community_channels WHERE community_id = $1 ORDER BY position")
                 .bind(id.0)
@@ -360,10 +328,7 @@ impl Store {
     }
 
     /// The stage history, newest first.
-    pub async fn list_stage_changes(
-        &self,
-        id: CommunityId,
-    ) -> Result<Vec<StageChangeRow>, StoreError> {
+    pub async fn list_stage_changes(&self, id: CommunityId) -> Result<Vec<StageChangeRow>, StoreError> {
         Ok(with_pool!(self, |pool| {
             sqlx::query_as(
                 "SELECT s.stage, s.previous_stage, s.note, s.at, p.handle AS changed_by_handle, p.name AS changed_by_name \
@@ -415,36 +380,23 @@ impl Store {
 
     /// Every community a person has any membership in (active, requested or
     /// invited), with that membership.
-    pub async fn list_communities_of_person(
-        &self,
-        person: PersonId,
-    ) -> Result<Vec<CommunityForViewerRow>, StoreError> {
+    pub async fn list_communities_of_person(&self, person: PersonId) -> Result<Vec<CommunityForViewerRow>, StoreError> {
         let sql = concat!(
             "SELECT ",
             community_columns!(),
             ", m.role AS viewer_role, m.status AS viewer_status FROM memberships m \
              JOIN communities c ON c.id = m.community_id WHERE m.person_id = $1 ORDER BY c.name"
         );
-        Ok(with_pool!(self, |pool| sqlx::query_as(sql)
-            .bind(person.0)
-            .fetch_all(pool)
-            .await?))
+        Ok(with_pool!(self, |pool| sqlx::query_as(sql).bind(person.0).fetch_all(pool).await?))
     }
 
     pub async fn count_communities(&self) -> Result<i64, StoreError> {
-        let (count,): (i64,) = with_pool!(self, |pool| sqlx::query_as(
-            "SELECT COUNT(*) FROM communities"
-        )
-        .fetch_one(pool)
-        .await?);
+        let (count,): (i64,) =
+            with_pool!(self, |pool| sqlx::query_as("SELECT COUNT(*) FROM communities").fetch_one(pool).await?);
         Ok(count)
     }
 
-    pub async fn insert_org_goal(
-        &self,
-        title: &str,
-        description: &str,
-    ) -> Result<OrgGoalId, StoreError> {
+    pub async fn insert_org_goal(&self, title: &str, description: &str) -> Result<OrgGoalId, StoreError> {
         let (id,): (i64,) = with_pool!(self, |pool| {
             sqlx::query_as("INSERT INTO org_goals (title, description, created_at) VALUES ($1, $2, $3) RETURNING id")
                 .bind(title)
@@ -458,9 +410,7 @@ impl Store {
 
     pub async fn list_org_goals(&self) -> Result<Vec<OrgGoalRow>, StoreError> {
         Ok(with_pool!(self, |pool| {
-            sqlx::query_as("SELECT id, title, description FROM org_goals ORDER BY title")
-                .fetch_all(pool)
-                .await?
+            sqlx::query_as("SELECT id, title, description FROM org_goals ORDER BY title").fetch_all(pool).await?
         }))
     }
 }

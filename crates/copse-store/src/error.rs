@@ -43,9 +43,7 @@ fn unique_target(message: &str, constraint: Option<&str>) -> String {
         return rest.split(',').next().unwrap_or(rest).trim().to_string();
     }
     if let Some(constraint) = constraint {
-        let trimmed = constraint
-            .trim_end_matches("_key")
-            .trim_end_matches("_pkey");
+        let trimmed = constraint.trim_end_matches("_key").trim_end_matches("_pkey");
         if let Some((table, column)) = trimmed.split_once('_') {
             return format!("{table}.{column}");
         }

@@ -35,9 +35,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 /// The live connection pool, one variant per supported database.
 #[derive(Clone, Debug)]
@@ -76,10 +74,7 @@ pub struct StoreOptions {
 
 impl Default for StoreOptions {
     fn default() -> Self {
-        Self {
-            max_connections: 16,
-            create_if_missing: true,
-        }
+        Self { max_connections: 16, create_if_missing: true }
     }
 }
 
@@ -98,16 +93,13 @@ impl Store {
         match scheme {
             "sqlite" => Self::connect_sqlite(url, options).await,
             "postgres" | "postgresql" => {
-                let connect = PgConnectOptions::from_str(url)
-                    .map_err(|e| StoreError::BadUrl(format!("{url}: {e}")))?;
+                let connect = PgConnectOptions::from_str(url).map_err(|e| StoreError::BadUrl(format!("{url}: {e}")))?;
                 let pool = PgPoolOptions::new()
                     .max_connections(options.max_connections)
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_with(connect)
                     .await?;
-                Ok(Self {
-                    db: Db::Postgres(pool),
-                })
+                Ok(Self { db: Db::Postgres(pool) })
             }
             other => Err(StoreError::BadUrl(format!(
                 "unsupported database URL scheme '{other}': use sqlite://PATH or postgres://USER@HOST/DB"
@@ -118,18 +110,13 @@ impl Store {
     async fn connect_sqlite(url: &str, options: &StoreOptions) -> Result<Self, StoreError> {
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
         if options.create_if_missing && !in_memory {
-            let path = url
-                .trim_start_matches("sqlite://")
-                .trim_start_matches("sqlite:")
-                .split('?')
-                .next()
-                .unwrap_or("");
+            let path =
+                url.trim_start_matches("sqlite://").trim_start_matches("sqlite:").split('?').next().unwrap_or("");
             if let Some(parent) = std::path::Path::new(path).parent()
                 && !parent.as_os_str().is_empty()
             {
-                std::fs::create_dir_all(parent).map_err(|e| {
-                    StoreError::BadUrl(format!("cannot create {}: {e}", parent.display()))
-                })?;
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| StoreError::BadUrl(format!("cannot create {}: {e}", parent.display())))?;
             }
         }
         // WAL lets readers proceed while one writer commits. synchronous=NORMAL
@@ -145,30 +132,16 @@ impl Store {
             .busy_timeout(Duration::from_secs(10))
             .pragma("cache_size", "-16000")
             .pragma("temp_store", "memory");
-        let max = if in_memory {
-            1
-        } else {
-            options.max_connections
-        };
+        let max = if in_memory { 1 } else { options.max_connections };
         let pool = SqlitePoolOptions::new()
             .max_connections(max)
             .min_connections(if in_memory { 1 } else { 0 })
-            .idle_timeout(if in_memory {
-                None
-            } else {
-                Some(Duration::from_secs(600))
-            })
-            .max_lifetime(if in_memory {
-                None
-            } else {
-                Some(Duration::from_secs(3600))
-            })
+            .idle_timeout(if in_memory { None } else { Some(Duration::from_secs(600)) })
+            .max_lifetime(if in_memory { None } else { Some(Duration::from_secs(3600)) })
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(connect)
             .await?;
-        Ok(Self {
-            db: Db::Sqlite(pool),
-        })
+        Ok(Self { db: Db::Sqlite(pool) })
     }
 
     pub fn backend(&self) -> Backend {
@@ -201,15 +174,10 @@ impl Store {
     pub async fn backup_to(&self, path: &str) -> Result<(), StoreError> {
         match &self.db {
             Db::Sqlite(pool) => {
-                sqlx::query("VACUUM INTO $1")
-                    .bind(path)
-                    .execute(pool)
-                    .await?;
+                sqlx::query("VACUUM INTO $1").bind(path).execute(pool).await?;
                 Ok(())
             }
-            Db::Postgres(_) => Err(StoreError::Unsupported(
-                "online backup of PostgreSQL: use pg_dump".into(),
-            )),
+            Db::Postgres(_) => Err(StoreError::Unsupported("online backup of PostgreSQL: use pg_dump".into())),
         }
     }
 }
@@ -220,9 +188,7 @@ impl Store {
     pub async fn execute_raw(&self, sql: &str) -> Result<(), StoreError> {
         let sql = sql.to_string();
         with_pool!(self, |pool| {
-            sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-                .execute(pool)
-                .await?;
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(pool).await?;
         });
         Ok(())
     }

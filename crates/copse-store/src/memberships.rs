@@ -52,13 +52,11 @@ impl Store {
         person: PersonId,
     ) -> Result<Option<(String, String)>, StoreError> {
         Ok(with_pool!(self, |pool| {
-            sqlx::query_as(
-                "SELECT role, status FROM memberships WHERE community_id = $1 AND person_id = $2",
-            )
-            .bind(community.0)
-            .bind(person.0)
-            .fetch_optional(pool)
-            .await?
+            sqlx::query_as("SELECT role, status FROM memberships WHERE community_id = $1 AND person_id = $2")
+                .bind(community.0)
+                .bind(person.0)
+                .fetch_optional(pool)
+                .await?
         }))
     }
 
@@ -81,9 +79,7 @@ impl Store {
                         .fetch_optional(&mut *tx)
                         .await?;
                 let was_active = before.as_ref().is_some_and(|(_, s)| s == "active");
-                let was_facilitator = before
-                    .as_ref()
-                    .is_some_and(|(r, s)| r == "facilitator" && s == "active");
+                let was_facilitator = before.as_ref().is_some_and(|(r, s)| r == "facilitator" && s == "active");
                 let is_active = change.status == MembershipStatus::Active;
                 let is_facilitator = is_active && change.role == MembershipRole::Facilitator;
                 sqlx::query(
@@ -100,21 +96,21 @@ impl Store {
                 .await?;
                 let delta = i64::from(is_active) - i64::from(was_active);
                 if delta != 0 {
-                    sqlx::query(
-                        "UPDATE communities SET member_count = member_count + $2 WHERE id = $1",
-                    )
-                    .bind(c)
-                    .bind(delta)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                if is_facilitator && !was_facilitator {
-                    sqlx::query("INSERT INTO facilitator_terms (community_id, person_id, starts_at) VALUES ($1, $2, $3)")
+                    sqlx::query("UPDATE communities SET member_count = member_count + $2 WHERE id = $1")
                         .bind(c)
-                        .bind(p)
-                        .bind(at)
+                        .bind(delta)
                         .execute(&mut *tx)
                         .await?;
+                }
+                if is_facilitator && !was_facilitator {
+                    sqlx::query(
+                        "INSERT INTO facilitator_terms (community_id, person_id, starts_at) VALUES ($1, $2, $3)",
+                    )
+                    .bind(c)
+                    .bind(p)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
                 } else if was_facilitator && !is_facilitator {
                     sqlx::query(
                         "UPDATE facilitator_terms SET ends_at = $3 WHERE community_id = $1 AND person_id = $2 AND ends_at IS NULL",
@@ -125,19 +121,8 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                 }
-                let detail = format!(
-                    "person {p}: {} {}",
-                    change.role.as_str(),
-                    change.status.as_str()
-                );
-                record_community_change!(
-                    tx,
-                    c,
-                    change.actor.map(|a| a.0),
-                    "membership.set",
-                    &detail,
-                    at
-                );
+                let detail = format!("person {p}: {} {}", change.role.as_str(), change.status.as_str());
+                record_community_change!(tx, c, change.actor.map(|a| a.0), "membership.set", &detail, at);
             }
             tx.commit().await?;
         });
@@ -154,12 +139,13 @@ impl Store {
         let at = Timestamp::now().millis();
         with_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
-            let before: Option<(String, String)> =
-                sqlx::query_as("DELETE FROM memberships WHERE community_id = $1 AND person_id = $2 RETURNING role, status")
-                    .bind(community.0)
-                    .bind(person.0)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+            let before: Option<(String, String)> = sqlx::query_as(
+                "DELETE FROM memberships WHERE community_id = $1 AND person_id = $2 RETURNING role, status",
+            )
+            .bind(community.0)
+            .bind(person.0)
+            .fetch_optional(&mut *tx)
+            .await?;
             let Some((role, status)) = before else {
                 return Err(StoreError::NotFound);
             };
@@ -180,14 +166,7 @@ impl Store {
                 }
             }
             let detail = format!("person {}: left ({status})", person.0);
-            record_community_change!(
-                tx,
-                community.0,
-                actor.map(|a| a.0),
-                "membership.end",
-                &detail,
-                at
-            );
+            record_community_change!(tx, community.0, actor.map(|a| a.0), "membership.end", &detail, at);
             tx.commit().await?;
         });
         Ok(())
@@ -222,10 +201,7 @@ impl Store {
     }
 
     /// Current facilitators with the start of their present term.
-    pub async fn list_facilitators(
-        &self,
-        community: CommunityId,
-    ) -> Result<Vec<FacilitatorRow>, StoreError> {
+    pub async fn list_facilitators(&self, community: CommunityId) -> Result<Vec<FacilitatorRow>, StoreError> {
         Ok(with_pool!(self, |pool| {
             sqlx::query_as(
                 "SELECT p.id AS person_id, p.handle, p.name, p.team, \
@@ -248,13 +224,11 @@ impl Store {
         status: MembershipStatus,
     ) -> Result<i64, StoreError> {
         let (count,): (i64,) = with_pool!(self, |pool| {
-            sqlx::query_as(
-                "SELECT COUNT(*) FROM memberships WHERE community_id = $1 AND status = $2",
-            )
-            .bind(community.0)
-            .bind(status.as_str())
-            .fetch_one(pool)
-            .await?
+            sqlx::query_as("SELECT COUNT(*) FROM memberships WHERE community_id = $1 AND status = $2")
+                .bind(community.0)
+                .bind(status.as_str())
+                .fetch_one(pool)
+                .await?
         });
         Ok(count)
     }

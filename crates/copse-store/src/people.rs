@@ -56,10 +56,7 @@ macro_rules! person_columns {
 }
 
 fn search_text(handle: &str, profile: &Profile) -> String {
-    let mut text = format!(
-        "{} {} {} {}",
-        profile.name, handle, profile.team, profile.location
-    );
+    let mut text = format!("{} {} {} {}", profile.name, handle, profile.team, profile.location);
     for skill in &profile.skills {
         text.push(' ');
         text.push_str(&skill.name);
@@ -119,31 +116,25 @@ impl Store {
                 .fetch_one(&mut *tx)
                 .await?;
                 for skill in &p.skills {
-                    sqlx::query(
-                        "INSERT INTO person_skills (person_id, skill, level) VALUES ($1, $2, $3)",
-                    )
-                    .bind(id)
-                    .bind(&skill.name)
-                    .bind(skill.level.as_str())
-                    .execute(&mut *tx)
-                    .await?;
+                    sqlx::query("INSERT INTO person_skills (person_id, skill, level) VALUES ($1, $2, $3)")
+                        .bind(id)
+                        .bind(&skill.name)
+                        .bind(skill.level.as_str())
+                        .execute(&mut *tx)
+                        .await?;
                 }
                 for interest in &p.interests {
-                    sqlx::query(
-                        "INSERT INTO person_interests (person_id, interest) VALUES ($1, $2)",
-                    )
+                    sqlx::query("INSERT INTO person_interests (person_id, interest) VALUES ($1, $2)")
+                        .bind(id)
+                        .bind(interest)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                sqlx::query("INSERT INTO changes (entity, entity_id, at) VALUES ('person', $1, $2)")
                     .bind(id)
-                    .bind(interest)
+                    .bind(person.created_at.millis())
                     .execute(&mut *tx)
                     .await?;
-                }
-                sqlx::query(
-                    "INSERT INTO changes (entity, entity_id, at) VALUES ('person', $1, $2)",
-                )
-                .bind(id)
-                .bind(person.created_at.millis())
-                .execute(&mut *tx)
-                .await?;
                 ids.push(PersonId(id));
             }
             tx.commit().await?;
@@ -158,10 +149,7 @@ impl Store {
         with_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
             let handle: Option<(String,)> =
-                sqlx::query_as("SELECT handle FROM people WHERE id = $1")
-                    .bind(id.0)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+                sqlx::query_as("SELECT handle FROM people WHERE id = $1").bind(id.0).fetch_optional(&mut *tx).await?;
             let Some((handle,)) = handle else {
                 return Err(StoreError::NotFound);
             };
@@ -182,24 +170,16 @@ impl Store {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            sqlx::query("DELETE FROM person_skills WHERE person_id = $1")
-                .bind(id.0)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query("DELETE FROM person_skills WHERE person_id = $1").bind(id.0).execute(&mut *tx).await?;
             for Skill { name, level } in &profile.skills {
-                sqlx::query(
-                    "INSERT INTO person_skills (person_id, skill, level) VALUES ($1, $2, $3)",
-                )
-                .bind(id.0)
-                .bind(name)
-                .bind(level.as_str())
-                .execute(&mut *tx)
-                .await?;
+                sqlx::query("INSERT INTO person_skills (person_id, skill, level) VALUES ($1, $2, $3)")
+                    .bind(id.0)
+                    .bind(name)
+                    .bind(level.as_str())
+                    .execute(&mut *tx)
+                    .await?;
             }
-            sqlx::query("DELETE FROM person_interests WHERE person_id = $1")
-                .bind(id.0)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query("DELETE FROM person_interests WHERE person_id = $1").bind(id.0).execute(&mut *tx).await?;
             for interest in &profile.interests {
                 sqlx::query("INSERT INTO person_interests (person_id, interest) VALUES ($1, $2)")
                     .bind(id.0)
@@ -234,52 +214,24 @@ impl Store {
                 .await?
                 .rows_affected()
         });
-        if done == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
-        }
+        if done == 0 { Err(StoreError::NotFound) } else { Ok(()) }
     }
 
     pub async fn get_person(&self, id: PersonId) -> Result<PersonRow, StoreError> {
-        let sql = concat!(
-            "SELECT ",
-            person_columns!(),
-            " FROM people p WHERE p.id = $1"
-        );
-        Ok(with_pool!(self, |pool| sqlx::query_as(sql)
-            .bind(id.0)
-            .fetch_one(pool)
-            .await?))
+        let sql = concat!("SELECT ", person_columns!(), " FROM people p WHERE p.id = $1");
+        Ok(with_pool!(self, |pool| sqlx::query_as(sql).bind(id.0).fetch_one(pool).await?))
     }
 
-    pub async fn find_person_by_handle(
-        &self,
-        handle: &str,
-    ) -> Result<Option<PersonRow>, StoreError> {
-        let sql = concat!(
-            "SELECT ",
-            person_columns!(),
-            " FROM people p WHERE p.handle = $1"
-        );
-        Ok(with_pool!(self, |pool| sqlx::query_as(sql)
-            .bind(handle)
-            .fetch_optional(pool)
-            .await?))
+    pub async fn find_person_by_handle(&self, handle: &str) -> Result<Option<PersonRow>, StoreError> {
+        let sql = concat!("SELECT ", person_columns!(), " FROM people p WHERE p.handle = $1");
+        Ok(with_pool!(self, |pool| sqlx::query_as(sql).bind(handle).fetch_optional(pool).await?))
     }
 
     /// Looks a person up by handle or e-mail, as typed at sign-in.
     pub async fn find_person_by_login(&self, login: &str) -> Result<Option<PersonRow>, StoreError> {
         let login = login.trim().trim_start_matches('@').to_lowercase();
-        let sql = concat!(
-            "SELECT ",
-            person_columns!(),
-            " FROM people p WHERE p.handle = $1 OR p.email = $1 LIMIT 1"
-        );
-        Ok(with_pool!(self, |pool| sqlx::query_as(sql)
-            .bind(&login)
-            .fetch_optional(pool)
-            .await?))
+        let sql = concat!("SELECT ", person_columns!(), " FROM people p WHERE p.handle = $1 OR p.email = $1 LIMIT 1");
+        Ok(with_pool!(self, |pool| sqlx::query_as(sql).bind(&login).fetch_optional(pool).await?))
     }
 
     pub async fn list_person_skills(&self, id: PersonId) -> Result<Vec<SkillRow>, StoreError> {
@@ -296,12 +248,10 @@ impl Store {
 
     pub async fn list_person_interests(&self, id: PersonId) -> Result<Vec<String>, StoreError> {
         let rows: Vec<(String,)> = with_pool!(self, |pool| {
-            sqlx::query_as(
-                "SELECT interest FROM person_interests WHERE person_id = $1 ORDER BY interest",
-            )
-            .bind(id.0)
-            .fetch_all(pool)
-            .await?
+            sqlx::query_as("SELECT interest FROM person_interests WHERE person_id = $1 ORDER BY interest")
+                .bind(id.0)
+                .fetch_all(pool)
+                .await?
         });
         Ok(rows.into_iter().map(|(i,)| i).collect())
     }
@@ -344,28 +294,21 @@ impl Store {
     /// Distinct teams and locations, for the directory's filters.
     pub async fn list_teams_and_locations(&self) -> Result<(Vec<String>, Vec<String>), StoreError> {
         let (teams, locations): (Vec<(String,)>, Vec<(String,)>) = with_pool!(self, |pool| {
-            let teams = sqlx::query_as(
-                "SELECT DISTINCT team FROM people WHERE team <> '' ORDER BY team LIMIT 500",
-            )
-            .fetch_all(pool)
-            .await?;
+            let teams = sqlx::query_as("SELECT DISTINCT team FROM people WHERE team <> '' ORDER BY team LIMIT 500")
+                .fetch_all(pool)
+                .await?;
             let locations =
                 sqlx::query_as("SELECT DISTINCT location FROM people WHERE location <> '' ORDER BY location LIMIT 500")
                     .fetch_all(pool)
                     .await?;
             (teams, locations)
         });
-        Ok((
-            teams.into_iter().map(|(t,)| t).collect(),
-            locations.into_iter().map(|(l,)| l).collect(),
-        ))
+        Ok((teams.into_iter().map(|(t,)| t).collect(), locations.into_iter().map(|(l,)| l).collect()))
     }
 
     pub async fn count_people(&self) -> Result<i64, StoreError> {
         let (count,): (i64,) =
-            with_pool!(self, |pool| sqlx::query_as("SELECT COUNT(*) FROM people")
-                .fetch_one(pool)
-                .await?);
+            with_pool!(self, |pool| sqlx::query_as("SELECT COUNT(*) FROM people").fetch_one(pool).await?);
         Ok(count)
     }
 }

@@ -66,26 +66,15 @@ async fn community(store: &Store, slug: &str, visibility: &str, creator: PersonI
 #[tokio::test]
 async fn migrations_are_idempotent() {
     let db = TestDb::new().await;
-    assert!(
-        db.store.migrate().await.unwrap().is_empty(),
-        "second run applies nothing"
-    );
+    assert!(db.store.migrate().await.unwrap().is_empty(), "second run applies nothing");
     db.store.ping().await.unwrap();
 }
 
 #[tokio::test]
 async fn unknown_url_schemes_are_refused() {
-    let err = Store::connect("mysql://localhost/x", &StoreOptions::default())
-        .await
-        .unwrap_err();
-    assert!(
-        err.to_string()
-            .contains("unsupported database URL scheme 'mysql'"),
-        "{err}"
-    );
-    let err = Store::connect("copse.db", &StoreOptions::default())
-        .await
-        .unwrap_err();
+    let err = Store::connect("mysql://localhost/x", &StoreOptions::default()).await.unwrap_err();
+    assert!(err.to_string().contains("unsupported database URL scheme 'mysql'"), "{err}");
+    let err = Store::connect("copse.db", &StoreOptions::default()).await.unwrap_err();
     assert!(matches!(err, StoreError::BadUrl(_)));
 }
 
@@ -116,65 +105,27 @@ async fn people_round_trip_and_handles_are_unique() {
         StoreError::Conflict(what) => assert_eq!(what, "people.handle"),
         other => panic!("expected a conflict, got {other:?}"),
     }
-    assert_eq!(
-        db.store.count_people().await.unwrap(),
-        1,
-        "the failed insert left nothing behind"
-    );
+    assert_eq!(db.store.count_people().await.unwrap(), 1, "the failed insert left nothing behind");
 }
 
 #[tokio::test]
 async fn the_directory_filters_and_pages() {
     let db = TestDb::new().await;
-    for (handle, team) in [
-        ("ana", "Data"),
-        ("bob", "Platform"),
-        ("cy", "Platform"),
-        ("dee_x", "Web"),
-    ] {
+    for (handle, team) in [("ana", "Data"), ("bob", "Platform"), ("cy", "Platform"), ("dee_x", "Web")] {
         person(&db.store, handle, team).await;
     }
-    let all = db
-        .store
-        .list_people(&PeopleFilter::default(), 0, 10)
-        .await
-        .unwrap();
+    let all = db.store.list_people(&PeopleFilter::default(), 0, 10).await.unwrap();
     assert_eq!(all.len(), 4);
-    let platform = PeopleFilter {
-        team: "Platform".into(),
-        ..Default::default()
-    };
-    assert_eq!(
-        db.store.list_people(&platform, 0, 10).await.unwrap().len(),
-        2
-    );
-    let by_text = PeopleFilter {
-        query: "BOB".into(),
-        ..Default::default()
-    };
-    assert_eq!(
-        db.store.list_people(&by_text, 0, 10).await.unwrap()[0].handle,
-        "bob"
-    );
+    let platform = PeopleFilter { team: "Platform".into(), ..Default::default() };
+    assert_eq!(db.store.list_people(&platform, 0, 10).await.unwrap().len(), 2);
+    let by_text = PeopleFilter { query: "BOB".into(), ..Default::default() };
+    assert_eq!(db.store.list_people(&by_text, 0, 10).await.unwrap()[0].handle, "bob");
     // '_' is matched literally, not as a LIKE wildcard.
-    let literal = PeopleFilter {
-        query: "e_x".into(),
-        ..Default::default()
-    };
-    assert_eq!(
-        db.store.list_people(&literal, 0, 10).await.unwrap().len(),
-        1
-    );
-    let skill = PeopleFilter {
-        skill: "rust".into(),
-        ..Default::default()
-    };
+    let literal = PeopleFilter { query: "e_x".into(), ..Default::default() };
+    assert_eq!(db.store.list_people(&literal, 0, 10).await.unwrap().len(), 1);
+    let skill = PeopleFilter { skill: "rust".into(), ..Default::default() };
     assert_eq!(db.store.list_people(&skill, 0, 10).await.unwrap().len(), 4);
-    let page2 = db
-        .store
-        .list_people(&PeopleFilter::default(), 2, 2)
-        .await
-        .unwrap();
+    let page2 = db.store.list_people(&PeopleFilter::default(), 2, 2).await.unwrap();
     assert_eq!(page2.len(), 2);
     assert_eq!(page2[0].handle, "cy");
 }
@@ -191,14 +142,8 @@ async fn a_community_starts_with_its_creator_as_facilitator() {
     let facilitators = db.store.list_facilitators(id).await.unwrap();
     assert_eq!(facilitators.len(), 1);
     assert_eq!(facilitators[0].handle, "ada");
-    assert_eq!(
-        db.store.list_community_goals(id).await.unwrap()[0].text,
-        "Ship faster"
-    );
-    assert_eq!(
-        db.store.list_community_channels(id).await.unwrap()[0].url,
-        "https://chat.example.com/x"
-    );
+    assert_eq!(db.store.list_community_goals(id).await.unwrap()[0].text, "Ship faster");
+    assert_eq!(db.store.list_community_channels(id).await.unwrap()[0].url, "https://chat.example.com/x");
     let history = db.store.list_stage_changes(id).await.unwrap();
     assert_eq!(history.len(), 1);
     assert_eq!(history[0].previous_stage, None);
@@ -214,10 +159,7 @@ async fn a_community_starts_with_its_creator_as_facilitator() {
         })
         .await
         .unwrap_err();
-    assert!(
-        matches!(err, StoreError::Conflict(ref what) if what == "communities.slug"),
-        "{err:?}"
-    );
+    assert!(matches!(err, StoreError::Conflict(ref what) if what == "communities.slug"), "{err:?}");
     assert_eq!(db.store.count_communities().await.unwrap(), 1);
 }
 
@@ -237,43 +179,21 @@ async fn membership_changes_keep_the_count_and_version_current() {
         at: Timestamp::now(),
     };
 
-    db.store
-        .set_membership(&change(MembershipStatus::Requested, MembershipRole::Member))
-        .await
-        .unwrap();
+    db.store.set_membership(&change(MembershipStatus::Requested, MembershipRole::Member)).await.unwrap();
     let row = db.store.get_community(id).await.unwrap();
     assert_eq!(row.member_count, 1, "a request is not a membership");
     assert!(row.version > v0);
 
-    db.store
-        .set_membership(&change(MembershipStatus::Active, MembershipRole::Member))
-        .await
-        .unwrap();
+    db.store.set_membership(&change(MembershipStatus::Active, MembershipRole::Member)).await.unwrap();
     assert_eq!(db.store.get_community(id).await.unwrap().member_count, 2);
-    db.store
-        .set_membership(&change(
-            MembershipStatus::Active,
-            MembershipRole::Facilitator,
-        ))
-        .await
-        .unwrap();
+    db.store.set_membership(&change(MembershipStatus::Active, MembershipRole::Facilitator)).await.unwrap();
     assert_eq!(db.store.list_facilitators(id).await.unwrap().len(), 2);
-    assert_eq!(
-        db.store.get_community(id).await.unwrap().member_count,
-        2,
-        "a role change is not a new member"
-    );
+    assert_eq!(db.store.get_community(id).await.unwrap().member_count, 2, "a role change is not a new member");
 
-    db.store
-        .delete_membership(id, bob, Some(bob))
-        .await
-        .unwrap();
+    db.store.delete_membership(id, bob, Some(bob)).await.unwrap();
     assert_eq!(db.store.get_community(id).await.unwrap().member_count, 1);
     assert_eq!(db.store.list_facilitators(id).await.unwrap().len(), 1);
-    assert!(matches!(
-        db.store.delete_membership(id, bob, Some(bob)).await,
-        Err(StoreError::NotFound)
-    ));
+    assert!(matches!(db.store.delete_membership(id, bob, Some(bob)).await, Err(StoreError::NotFound)));
 }
 
 #[tokio::test]
@@ -282,20 +202,14 @@ async fn stage_changes_append_to_the_history() {
     let ada = person(&db.store, "ada", "Platform").await;
     let id = community(&db.store, "rust", "open", ada).await;
     let change = StageChange::parse("maturing", "monthly rhythm for 6 months").unwrap();
-    db.store
-        .change_stage(id, &change, Some(ada), Timestamp::now().plus_days(1))
-        .await
-        .unwrap();
+    db.store.change_stage(id, &change, Some(ada), Timestamp::now().plus_days(1)).await.unwrap();
     assert_eq!(db.store.get_community(id).await.unwrap().stage, "maturing");
     let history = db.store.list_stage_changes(id).await.unwrap();
     assert_eq!(history.len(), 2);
     assert_eq!(history[0].stage, "maturing");
     assert_eq!(history[0].previous_stage.as_deref(), Some("coalescing"));
     assert_eq!(history[0].changed_by_handle.as_deref(), Some("ada"));
-    let missing = db
-        .store
-        .change_stage(CommunityId(9999), &change, None, Timestamp::now())
-        .await;
+    let missing = db.store.change_stage(CommunityId(9999), &change, None, Timestamp::now()).await;
     assert!(matches!(missing, Err(StoreError::NotFound)));
 }
 
@@ -306,36 +220,14 @@ async fn private_communities_are_listed_only_for_members_and_admins() {
     let bob = person(&db.store, "bob", "Data").await;
     community(&db.store, "open-one", "open", ada).await;
     let secret = community(&db.store, "secret", "private", ada).await;
-    let slugs = |rows: Vec<CommunityForViewerRow>| {
-        rows.into_iter()
-            .map(|r| r.community.slug)
-            .collect::<Vec<_>>()
-    };
+    let slugs = |rows: Vec<CommunityForViewerRow>| rows.into_iter().map(|r| r.community.slug).collect::<Vec<_>>();
 
-    let for_bob = slugs(
-        db.store
-            .list_communities(&CommunityFilter::default(), bob, false, 50)
-            .await
-            .unwrap(),
-    );
+    let for_bob = slugs(db.store.list_communities(&CommunityFilter::default(), bob, false, 50).await.unwrap());
     assert_eq!(for_bob, vec!["open-one"]);
-    let for_admin = db
-        .store
-        .list_communities(&CommunityFilter::default(), bob, true, 50)
-        .await
-        .unwrap();
+    let for_admin = db.store.list_communities(&CommunityFilter::default(), bob, true, 50).await.unwrap();
     assert_eq!(for_admin.len(), 2);
-    let searching = CommunityFilter {
-        query: "secret".into(),
-        ..Default::default()
-    };
-    assert!(
-        db.store
-            .list_communities(&searching, bob, false, 50)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    let searching = CommunityFilter { query: "secret".into(), ..Default::default() };
+    assert!(db.store.list_communities(&searching, bob, false, 50).await.unwrap().is_empty());
 
     let invite = MembershipChange {
         community: secret,
@@ -346,12 +238,7 @@ async fn private_communities_are_listed_only_for_members_and_admins() {
         at: Timestamp::now(),
     };
     db.store.set_membership(&invite).await.unwrap();
-    let for_bob = slugs(
-        db.store
-            .list_communities(&CommunityFilter::default(), bob, false, 50)
-            .await
-            .unwrap(),
-    );
+    let for_bob = slugs(db.store.list_communities(&CommunityFilter::default(), bob, false, 50).await.unwrap());
     assert!(for_bob.contains(&"secret".to_string()));
 }
 
@@ -360,23 +247,9 @@ async fn sessions_expire_and_tokens_revoke() {
     let db = TestDb::new().await;
     let ada = person(&db.store, "ada", "Platform").await;
     let now = Timestamp::now();
-    db.store
-        .insert_session("live", ada, now.plus_days(1))
-        .await
-        .unwrap();
-    db.store
-        .insert_session("old", ada, now.minus_days(1))
-        .await
-        .unwrap();
-    assert_eq!(
-        db.store
-            .find_session("live", now)
-            .await
-            .unwrap()
-            .unwrap()
-            .handle,
-        "ada"
-    );
+    db.store.insert_session("live", ada, now.plus_days(1)).await.unwrap();
+    db.store.insert_session("old", ada, now.minus_days(1)).await.unwrap();
+    assert_eq!(db.store.find_session("live", now).await.unwrap().unwrap().handle, "ada");
     assert!(db.store.find_session("old", now).await.unwrap().is_none());
     db.store.delete_session("live").await.unwrap();
     assert!(db.store.find_session("live", now).await.unwrap().is_none());
@@ -392,30 +265,12 @@ async fn login_failures_are_counted_per_account_and_address() {
     let db = TestDb::new().await;
     let since = Timestamp::now().minus_days(1);
     for _ in 0..3 {
-        db.store
-            .insert_login_failure("ada", "10.0.0.1")
-            .await
-            .unwrap();
+        db.store.insert_login_failure("ada", "10.0.0.1").await.unwrap();
     }
-    db.store
-        .insert_login_failure("bob", "10.0.0.1")
-        .await
-        .unwrap();
-    assert_eq!(
-        db.store
-            .count_login_failures("ada", "10.0.0.1", since)
-            .await
-            .unwrap(),
-        (3, 4)
-    );
+    db.store.insert_login_failure("bob", "10.0.0.1").await.unwrap();
+    assert_eq!(db.store.count_login_failures("ada", "10.0.0.1", since).await.unwrap(), (3, 4));
     db.store.clear_login_failures("ada").await.unwrap();
-    assert_eq!(
-        db.store
-            .count_login_failures("ada", "10.0.0.2", since)
-            .await
-            .unwrap(),
-        (0, 0)
-    );
+    assert_eq!(db.store.count_login_failures("ada", "10.0.0.2", since).await.unwrap(), (0, 0));
 }
 
 #[tokio::test]
@@ -432,53 +287,20 @@ async fn contributions_are_idempotent_per_source_ref() {
         source: "git",
         source_ref: Some(r.into()),
     };
-    assert_eq!(
-        db.store
-            .insert_contributions(&[item("a"), item("b")])
-            .await
-            .unwrap(),
-        2
-    );
-    assert_eq!(
-        db.store
-            .insert_contributions(&[item("a"), item("c")])
-            .await
-            .unwrap(),
-        1
-    );
-    let counts = db
-        .store
-        .count_contributions_by_person(id, Timestamp::now().minus_days(1))
-        .await
-        .unwrap();
+    assert_eq!(db.store.insert_contributions(&[item("a"), item("b")]).await.unwrap(), 2);
+    assert_eq!(db.store.insert_contributions(&[item("a"), item("c")]).await.unwrap(), 1);
+    let counts = db.store.count_contributions_by_person(id, Timestamp::now().minus_days(1)).await.unwrap();
     assert_eq!(counts[0].count, 3);
-    let members = db
-        .store
-        .list_members(
-            id,
-            MembershipStatus::Active,
-            Timestamp::now().minus_days(1),
-            10,
-        )
-        .await
-        .unwrap();
+    let members =
+        db.store.list_members(id, MembershipStatus::Active, Timestamp::now().minus_days(1), 10).await.unwrap();
     assert_eq!(members[0].recent_contributions, 3);
 }
 
 #[tokio::test]
 async fn settings_keep_the_first_value_written() {
     let db = TestDb::new().await;
-    assert_eq!(
-        db.store.setting_or_insert("secret", "one").await.unwrap(),
-        "one"
-    );
-    assert_eq!(
-        db.store.setting_or_insert("secret", "two").await.unwrap(),
-        "one"
-    );
+    assert_eq!(db.store.setting_or_insert("secret", "one").await.unwrap(), "one");
+    assert_eq!(db.store.setting_or_insert("secret", "two").await.unwrap(), "one");
     db.store.set_setting("secret", "three").await.unwrap();
-    assert_eq!(
-        db.store.find_setting("secret").await.unwrap().as_deref(),
-        Some("three")
-    );
+    assert_eq!(db.store.find_setting("secret").await.unwrap().as_deref(), Some("three"));
 }

@@ -58,42 +58,20 @@ impl TestDb {
                 let base = std::env::var("COPSE_TEST_POSTGRES_URL")
                     .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/copse_test".into());
                 let schema = format!("t{unique}");
-                let admin = Store::connect(
-                    &base,
-                    &StoreOptions {
-                        max_connections: 1,
-                        create_if_missing: false,
-                    },
-                )
-                .await
-                .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at {base}: {e}"));
-                admin
-                    .execute_raw(&format!("CREATE SCHEMA {schema}"))
+                let admin = Store::connect(&base, &StoreOptions { max_connections: 1, create_if_missing: false })
                     .await
-                    .expect("create schema");
+                    .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at {base}: {e}"));
+                admin.execute_raw(&format!("CREATE SCHEMA {schema}")).await.expect("create schema");
                 admin.close().await;
                 let separator = if base.contains('?') { '&' } else { '?' };
-                (
-                    format!("{base}{separator}options=-c%20search_path%3D{schema}"),
-                    None,
-                )
+                (format!("{base}{separator}options=-c%20search_path%3D{schema}"), None)
             }
         };
-        let store = Store::connect(
-            &url,
-            &StoreOptions {
-                max_connections: 4,
-                create_if_missing: true,
-            },
-        )
-        .await
-        .unwrap_or_else(|e| panic!("cannot open test database {url}: {e}"));
+        let store = Store::connect(&url, &StoreOptions { max_connections: 4, create_if_missing: true })
+            .await
+            .unwrap_or_else(|e| panic!("cannot open test database {url}: {e}"));
         store.migrate().await.expect("migrations apply");
-        Self {
-            url,
-            store,
-            sqlite_path,
-        }
+        Self { url, store, sqlite_path }
     }
 }
 
