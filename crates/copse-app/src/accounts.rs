@@ -8,7 +8,9 @@
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
-use copse_domain::{Actor, Email, FieldErrors, Handle, OrgRole, Password, PersonId, Profile, TimeZone, Timestamp};
+use copse_domain::{
+    Actor, ApiTokenId, Email, FieldErrors, Handle, OrgRole, Password, PersonId, Profile, TimeZone, Timestamp,
+};
 use copse_store::{AuthenticatedRow, NewPerson};
 use hmac::{Hmac, Mac};
 use rand::RngCore;
@@ -47,6 +49,14 @@ impl Viewer {
             name: row.name,
         }
     }
+}
+
+/// An API token as its owner sees it.
+#[derive(Debug, Clone)]
+pub struct ApiTokenView {
+    pub id: ApiTokenId,
+    pub name: String,
+    pub created_at: Timestamp,
 }
 
 /// What a person types to sign in.
@@ -186,6 +196,27 @@ impl App {
         let token = format!("copse_{}", random_token(24));
         self.store().insert_api_token(person, &name, &token_hash(&token)).await?;
         Ok(token)
+    }
+
+    /// The viewer's live API tokens (names and dates, never the secrets).
+    pub async fn list_api_tokens(&self, viewer: &Viewer) -> Result<Vec<ApiTokenView>, AppError> {
+        let person = viewer.require_person()?;
+        Ok(self
+            .store()
+            .list_api_tokens(person)
+            .await?
+            .into_iter()
+            .map(|t| ApiTokenView { id: ApiTokenId(t.id), name: t.name, created_at: Timestamp(t.created_at) })
+            .collect())
+    }
+
+    /// Revokes one of the viewer's own tokens.
+    pub async fn revoke_api_token(&self, viewer: &Viewer, id: ApiTokenId) -> Result<(), AppError> {
+        let person = viewer.require_person()?;
+        self.store().revoke_api_token(person, id).await.map_err(|e| match e {
+            copse_store::StoreError::NotFound => AppError::NotFound("token"),
+            other => other.into(),
+        })
     }
 
     /// The person behind an API token (`Authorization: Bearer copse_...`).

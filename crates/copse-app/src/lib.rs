@@ -18,7 +18,7 @@ pub mod demo;
 mod error;
 mod people;
 
-pub use accounts::{Credentials, NewAccount, SessionToken, Viewer};
+pub use accounts::{ApiTokenView, Credentials, NewAccount, SessionToken, Viewer};
 pub use communities::*;
 pub use copse_store::{Backend, CommunityFilter, PeopleFilter, Store, StoreError, StoreOptions};
 pub use error::AppError;

@@ -1,0 +1,54 @@
+//! The home page: the viewer's communities and some to discover.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use copse_app::CommunityFilter;
+use copse_domain::{Action, CommunityType, can};
+use serde::Deserialize;
+
+use super::layout::{CardView, Layout, render};
+use crate::WebState;
+use crate::auth::PageViewer;
+use crate::error::PageError;
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    layout: Layout,
+    first_name: String,
+    can_create: bool,
+    mine: Vec<CardView>,
+    discover: Vec<CardView>,
+    types: Vec<(&'static str, &'static str)>,
+}
+
+#[derive(Deserialize)]
+pub struct NoticeQuery {
+    pub notice: Option<String>,
+}
+
+pub async fn show_home(
+    State(state): State<WebState>,
+    PageViewer { viewer, csrf }: PageViewer,
+    Query(query): Query<NoticeQuery>,
+) -> Response {
+    let app = &state.app;
+    let mine = match app.my_communities(&viewer).await {
+        Ok(mine) => mine,
+        Err(error) => return PageError::from(error).into_response(),
+    };
+    let discover = match app.discover_communities(&viewer, &CommunityFilter::default()).await {
+        Ok(all) => all,
+        Err(error) => return PageError::from(error).into_response(),
+    };
+    let page = HomePage {
+        layout: Layout::new("Home", app.org_name(), Some(&viewer), &csrf, "home").with_notice(query.notice.as_deref()),
+        first_name: viewer.name.split_whitespace().next().unwrap_or(&viewer.name).to_string(),
+        can_create: can(&viewer.actor, Action::CreateCommunity),
+        mine: mine.iter().map(CardView::from).collect(),
+        discover: discover.iter().filter(|c| c.membership.is_none()).take(9).map(CardView::from).collect(),
+        types: CommunityType::ALL.iter().map(|t| (t.as_str(), t.label())).collect(),
+    };
+    render(&page)
+}

@@ -1,0 +1,36 @@
+//! The HTML pages. Every state-changing form posts through the CSRF check
+//! in [`crate::auth::require_csrf`].
+
+mod communities;
+mod home;
+pub mod layout;
+mod people;
+mod session;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::WebState;
+use crate::auth::require_csrf;
+
+pub fn routes(state: WebState) -> Router<WebState> {
+    Router::new()
+        .route("/", get(home::show_home))
+        .route("/login", get(session::show_login).post(session::sign_in))
+        .route("/logout", post(session::sign_out))
+        .route("/communities", get(communities::list_communities))
+        .route("/communities/new", get(communities::new_community).post(communities::create_community))
+        .route("/communities/{slug}", get(communities::show_community))
+        .route("/communities/{slug}/edit", get(communities::edit_community).post(communities::update_community))
+        .route("/communities/{slug}/stage", post(communities::change_stage))
+        .route("/communities/{slug}/join", post(communities::join_community))
+        .route("/communities/{slug}/request", post(communities::request_to_join))
+        .route("/communities/{slug}/leave", post(communities::leave_community))
+        .route("/communities/{slug}/members", post(communities::manage_member))
+        .route("/people", get(people::list_people))
+        .route("/people/{handle}", get(people::show_profile))
+        .route("/profile/edit", get(people::edit_profile).post(people::update_profile))
+        .route("/settings/tokens", get(people::show_tokens).post(people::create_token))
+        .route("/settings/tokens/{id}/revoke", post(people::revoke_token))
+        .layer(axum::middleware::from_fn_with_state(state, require_csrf))
+}

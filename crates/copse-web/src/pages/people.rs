@@ -1,0 +1,362 @@
+//! People pages: the directory, profiles, editing one's own profile, and
+//! personal API tokens.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use copse_app::{AppError, PeopleFilter, ProfilePage, Viewer};
+use copse_domain::{ApiTokenId, ExperienceLevel, FieldErrors, OrgRole, ProfileInput, TimeZone, Timestamp};
+use serde::Deserialize;
+
+use super::home::NoticeQuery;
+use super::layout::{CardView, Layout, initials, render, render_status};
+use crate::WebState;
+use crate::auth::{PageViewer, urlencode};
+use crate::error::PageError;
+use crate::format;
+
+struct PersonCard {
+    handle: String,
+    name: String,
+    initials: String,
+    team: String,
+    location: String,
+    experience: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "people.html")]
+struct PeoplePage {
+    layout: Layout,
+    q: String,
+    skill: String,
+    team: String,
+    location: String,
+    teams: Vec<String>,
+    locations: Vec<String>,
+    people: Vec<PersonCard>,
+    page: i64,
+    prev_href: Option<String>,
+    next_href: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct DirectoryQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    skill: String,
+    #[serde(default)]
+    team: String,
+    #[serde(default)]
+    location: String,
+    page: Option<i64>,
+}
+
+pub async fn list_people(
+    State(state): State<WebState>,
+    PageViewer { viewer, csrf }: PageViewer,
+    Query(query): Query<DirectoryQuery>,
+) -> Response {
+    let filter = PeopleFilter {
+        query: query.q.clone(),
+        team: query.team.clone(),
+        location: query.location.clone(),
+        skill: query.skill.clone(),
+    };
+    let directory = match state.app.people_directory(&viewer, &filter, query.page.unwrap_or(1)).await {
+        Ok(directory) => directory,
+        Err(error) => return PageError::from(error).into_response(),
+    };
+    let href = |page: i64| {
+        format!(
+            "/people?q={}&skill={}&team={}&location={}&page={page}",
+            urlencode(&query.q),
+            urlencode(&query.skill),
+            urlencode(&query.team),
+            urlencode(&query.location)
+        )
+    };
+    let page = PeoplePage {
+        layout: Layout::new("People", state.app.org_name(), Some(&viewer), &csrf, "people"),
+        teams: directory.teams.0.clone(),
+        locations: directory.teams.1.clone(),
+        people: directory
+            .people
+            .iter()
+            .map(|p| PersonCard {
+                handle: p.handle.clone(),
+                name: p.name.clone(),
+                initials: initials(&p.name),
+                team: p.team.clone(),
+                location: p.location.clone(),
+                experience: p.experience.label(),
+            })
+            .collect(),
+        page: directory.page,
+        prev_href: (directory.page > 1).then(|| href(directory.page - 1)),
+        next_href: directory.has_next.then(|| href(directory.page + 1)),
+        q: query.q,
+        skill: query.skill,
+        team: query.team,
+        location: query.location,
+    };
+    render(&page)
+}
+
+#[derive(Template)]
+#[template(path = "profile.html")]
+struct ProfileTemplate<'a> {
+    layout: Layout,
+    page: &'a ProfilePage,
+    p: &'a copse_app::PersonView,
+    initials: String,
+    experience: &'static str,
+    is_admin: bool,
+    is_self: bool,
+    local_time: String,
+    working_hours: String,
+    joined: String,
+    cards: Vec<CardView>,
+}
+
+pub async fn show_profile(
+    State(state): State<WebState>,
+    PageViewer { viewer, csrf }: PageViewer,
+    Path(handle): Path<String>,
+    Query(query): Query<NoticeQuery>,
+) -> Response {
+    let page = match state.app.profile_page(&viewer, &handle).await {
+        Ok(page) => page,
+        Err(error) => return PageError::from(error).into_response(),
+    };
+    let p = &page.person;
+    let their_zone = TimeZone::parse(&p.time_zone).unwrap_or_else(|_| TimeZone::utc());
+    let is_self = viewer.person() == Some(p.id);
+    let template = ProfileTemplate {
+        layout: Layout::new(
+            p.name.clone(),
+            state.app.org_name(),
+            Some(&viewer),
+            &csrf,
+            if is_self { "me" } else { "people" },
+        )
+        .with_notice(query.notice.as_deref()),
+        initials: initials(&p.name),
+        experience: p.experience.label(),
+        is_admin: p.role == OrgRole::Admin,
+        is_self,
+        local_time: Timestamp::now().to_utc().with_timezone(&their_zone.0).format("%H:%M (%a)").to_string(),
+        working_hours: format!("{}–{} their time", p.working_hours.start_text(), p.working_hours.end_text()),
+        joined: format::date(p.joined_at, viewer.time_zone),
+        cards: page.communities.iter().map(CardView::from).collect(),
+        page: &page,
+        p,
+    };
+    render(&template)
+}
+
+struct TextField {
+    name: &'static str,
+    label: &'static str,
+    value: String,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "profile_form.html")]
+struct ProfileForm {
+    layout: Layout,
+    handle: String,
+    input: ProfileInput,
+    errors: FieldErrors,
+    text_fields: Vec<TextField>,
+    experience_levels: Vec<(&'static str, &'static str)>,
+    zones: Vec<&'static str>,
+}
+
+fn profile_form(
+    state: &WebState,
+    viewer: &Viewer,
+    csrf: &str,
+    input: ProfileInput,
+    errors: FieldErrors,
+) -> ProfileForm {
+    let field = |name: &'static str, label: &'static str, value: &str| TextField {
+        name,
+        label,
+        value: value.to_string(),
+        error: errors.get(name).map(str::to_string),
+    };
+    let text_fields = vec![
+        field("name", "Name", &input.name),
+        field("team", "Team", &input.team),
+        field("location", "Location (city or office)", &input.location),
+    ];
+    ProfileForm {
+        layout: Layout::new("Edit profile", state.app.org_name(), Some(viewer), csrf, "me"),
+        handle: viewer.handle.clone(),
+        text_fields,
+        experience_levels: ExperienceLevel::ALL.iter().map(|x| (x.as_str(), x.label())).collect(),
+        zones: COMMON_ZONES.to_vec(),
+        input,
+        errors,
+    }
+}
+
+/// Suggestions for the time-zone field; any IANA name is accepted.
+const COMMON_ZONES: &[&str] = &[
+    "UTC",
+    "Europe/London",
+    "Europe/Berlin",
+    "Europe/Paris",
+    "Europe/Warsaw",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "America/Sao_Paulo",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+];
+
+pub async fn edit_profile(State(state): State<WebState>, PageViewer { viewer, csrf }: PageViewer) -> Response {
+    match state.app.profile_input(&viewer).await {
+        Ok(input) => render(&profile_form(&state, &viewer, &csrf, input, FieldErrors::new())),
+        Err(error) => PageError::from(error).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ProfileFormData {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    team: String,
+    #[serde(default)]
+    location: String,
+    #[serde(default)]
+    time_zone: String,
+    #[serde(default)]
+    work_start: String,
+    #[serde(default)]
+    work_end: String,
+    #[serde(default)]
+    experience: String,
+    #[serde(default)]
+    skills: String,
+    #[serde(default)]
+    interests: String,
+    #[serde(default)]
+    bio: String,
+}
+
+pub async fn update_profile(
+    State(state): State<WebState>,
+    PageViewer { viewer, csrf }: PageViewer,
+    Form(form): Form<ProfileFormData>,
+) -> Response {
+    let input = ProfileInput {
+        name: form.name,
+        team: form.team,
+        location: form.location,
+        time_zone: form.time_zone,
+        work_start: form.work_start,
+        work_end: form.work_end,
+        experience: form.experience,
+        skills: form.skills,
+        interests: form.interests,
+        bio: form.bio,
+    };
+    match state.app.update_profile(&viewer, &viewer.handle, &input).await {
+        Ok(person) => Redirect::to(&format!("/people/{}?notice=profile", person.handle)).into_response(),
+        Err(AppError::Invalid(errors)) => {
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &profile_form(&state, &viewer, &csrf, input, errors))
+        }
+        Err(error) => PageError::from(error).into_response(),
+    }
+}
+
+struct TokenRow {
+    id: i64,
+    name: String,
+    created: String,
+}
+
+#[derive(Template)]
+#[template(path = "tokens.html")]
+struct TokensPage {
+    layout: Layout,
+    tokens: Vec<TokenRow>,
+    new_token: Option<String>,
+    error: Option<String>,
+}
+
+async fn tokens_page(
+    state: &WebState,
+    viewer: &Viewer,
+    csrf: &str,
+    notice: Option<&str>,
+    new_token: Option<String>,
+    error: Option<String>,
+) -> Response {
+    let tokens = match state.app.list_api_tokens(viewer).await {
+        Ok(tokens) => tokens,
+        Err(error) => return PageError::from(error).into_response(),
+    };
+    let page = TokensPage {
+        layout: Layout::new("API tokens", state.app.org_name(), Some(viewer), csrf, "me").with_notice(notice),
+        tokens: tokens
+            .into_iter()
+            .map(|t| TokenRow { id: t.id.0, name: t.name, created: format::date(t.created_at, viewer.time_zone) })
+            .collect(),
+        new_token,
+        error: error.clone(),
+    };
+    render_status(if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK }, &page)
+}
+
+pub async fn show_tokens(
+    State(state): State<WebState>,
+    PageViewer { viewer, csrf }: PageViewer,
+    Query(query): Query<NoticeQuery>,
+) -> Response {
+    tokens_page(&state, &viewer, &csrf, query.notice.as_deref(), None, None).await
+}
+
+#[derive(Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    name: String,
+}
+
+pub async fn create_token(
+    State(state): State<WebState>,
+    PageViewer { viewer, csrf }: PageViewer,
+    Form(form): Form<TokenForm>,
+) -> Response {
+    match state.app.create_api_token(&viewer, &form.name).await {
+        Ok(token) => tokens_page(&state, &viewer, &csrf, None, Some(token), None).await,
+        Err(AppError::Invalid(errors)) => {
+            let message = errors.0.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; ");
+            tokens_page(&state, &viewer, &csrf, None, None, Some(message)).await
+        }
+        Err(error) => PageError::from(error).into_response(),
+    }
+}
+
+pub async fn revoke_token(
+    State(state): State<WebState>,
+    PageViewer { viewer, .. }: PageViewer,
+    Path(id): Path<i64>,
+) -> Response {
+    match state.app.revoke_api_token(&viewer, ApiTokenId(id)).await {
+        Ok(()) => Redirect::to("/settings/tokens?notice=revoked").into_response(),
+        Err(error) => PageError::from(error).into_response(),
+    }
+}
