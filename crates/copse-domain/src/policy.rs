@@ -3,7 +3,8 @@
 //! Every use case in `copse-app` asks [`can`] before it reads or changes
 //! anything. Rules in brief:
 //! - signed-out visitors may do nothing but sign in;
-//! - an organization admin may do everything;
+//! - an organization admin may do everything, but joins, requests and leaves
+//!   like anyone else (state rules still hold; only invitations are waived);
 //! - open and request-to-join communities are visible to every signed-in
 //!   person; a private community only to its active members and to people
 //!   invited to it (who must see it to accept);
@@ -102,21 +103,23 @@ pub fn can(actor: &Actor, action: Action<'_>) -> bool {
     if !actor.is_signed_in() {
         return false;
     }
-    if actor.is_admin() {
-        return true;
-    }
+    let admin = actor.is_admin();
     match action {
+        // Joining, requesting and leaving depend on where one stands, so an
+        // admin follows the same rules, except that an admin may walk into
+        // any community without an invitation.
+        Action::Join(c) => match c.membership {
+            Some((_, MembershipStatus::Invited)) => true,
+            Some(_) => false,
+            None => admin || c.visibility == Visibility::Open,
+        },
+        Action::RequestToJoin(c) => c.membership.is_none() && c.visibility == Visibility::RequestToJoin,
+        Action::Leave(c) => c.membership.is_some(),
+        _ if admin => true,
         Action::ViewCommunity(c) => match c.visibility {
             Visibility::Open | Visibility::RequestToJoin => true,
             Visibility::Private => c.membership.is_some_and(|(_, s)| s != MembershipStatus::Requested),
         },
-        Action::Join(c) => match c.membership {
-            Some((_, MembershipStatus::Invited)) => true,
-            Some(_) => false,
-            None => c.visibility == Visibility::Open,
-        },
-        Action::RequestToJoin(c) => c.membership.is_none() && c.visibility == Visibility::RequestToJoin,
-        Action::Leave(c) => c.membership.is_some(),
         Action::EditCommunity(c) | Action::ChangeStage(c) | Action::ManageMembers(c) => {
             c.is_facilitator() && c.is_active_member()
         }
@@ -178,7 +181,11 @@ mod tests {
         assert!(!can(&member, Action::EditCommunity(&plain)));
         assert!(can(&member, Action::EditCommunity(&facilitator)));
         assert!(can(&member, Action::ChangeStage(&facilitator)));
-        assert!(can(&Actor::person(ME, OrgRole::Admin), Action::ManageMembers(&plain)));
+        let admin = Actor::person(ME, OrgRole::Admin);
+        assert!(can(&admin, Action::ManageMembers(&plain)));
+        assert!(can(&admin, Action::Join(&access(Visibility::Private, None))), "admins need no invitation");
+        assert!(!can(&admin, Action::RequestToJoin(&access(Visibility::Open, None))), "but state rules hold");
+        assert!(!can(&admin, Action::Leave(&access(Visibility::Open, None))));
     }
 
     #[test]

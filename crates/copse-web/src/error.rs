@@ -1,7 +1,8 @@
 //! AppError to HTTP, in one place: HTML error pages for people and
 //! `application/problem+json` (RFC 9457) with a stable `code` for programs.
 
-use axum::http::{StatusCode, Uri, header};
+use axum::extract::OriginalUri;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use copse_app::AppError;
 use serde::Serialize;
@@ -131,7 +132,7 @@ impl IntoResponse for ApiError {
 }
 
 /// Unknown paths: a problem document under /api, a page elsewhere.
-pub async fn not_found(uri: Uri) -> Response {
+pub async fn not_found(OriginalUri(uri): OriginalUri) -> Response {
     if uri.path().starts_with("/api/") {
         problem(StatusCode::NOT_FOUND, "not_found", format!("no route for {}", uri.path()), Vec::new())
     } else {

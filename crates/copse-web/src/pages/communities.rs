@@ -411,12 +411,14 @@ async fn form_failure(
     input: CommunityInput,
     error: AppError,
 ) -> Response {
-    let errors = match error {
-        AppError::Invalid(errors) => errors,
-        AppError::Conflict { field, message } if !field.is_empty() => FieldErrors::single(field, message),
+    let (errors, status) = match error {
+        AppError::Invalid(errors) => (errors, StatusCode::UNPROCESSABLE_ENTITY),
+        AppError::Conflict { field, message } if !field.is_empty() => {
+            (FieldErrors::single(field, message), StatusCode::CONFLICT)
+        }
         other => return PageError::from(other).into_response(),
     };
-    form_response(community_form(state, viewer, csrf, existing, input, errors).await, StatusCode::UNPROCESSABLE_ENTITY)
+    form_response(community_form(state, viewer, csrf, existing, input, errors).await, status)
 }
 
 pub async fn new_community(State(state): State<WebState>, PageViewer { viewer, csrf }: PageViewer) -> Response {

@@ -1,0 +1,250 @@
+//! The authorization matrix: every community route, for every kind of
+//! person, on every visibility. Expected outcomes are written out here from
+//! the rules in plain words, independently of `copse_domain::policy`.
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::*;
+use copse_domain::{MembershipRole, MembershipStatus};
+use serde_json::json;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Role {
+    Anonymous,
+    Guest,
+    Outsider,
+    Member,
+    Facilitator,
+    Admin,
+}
+
+const ROLES: [Role; 6] = [Role::Anonymous, Role::Guest, Role::Outsider, Role::Member, Role::Facilitator, Role::Admin];
+
+/// Whether `role` may see a community of this visibility at all.
+fn sees(role: Role, visibility: &str) -> bool {
+    match role {
+        Role::Anonymous => false,
+        Role::Member | Role::Facilitator | Role::Admin => true,
+        Role::Guest | Role::Outsider => visibility != "private",
+    }
+}
+
+fn manages(role: Role) -> bool {
+    matches!(role, Role::Facilitator | Role::Admin)
+}
+
+/// The status a page route gives when the action needs management rights.
+fn managed_page(role: Role, visibility: &str, success: StatusCode) -> StatusCode {
+    if role == Role::Anonymous {
+        StatusCode::SEE_OTHER
+    } else if !sees(role, visibility) {
+        StatusCode::NOT_FOUND
+    } else if manages(role) {
+        success
+    } else {
+        StatusCode::FORBIDDEN
+    }
+}
+
+/// The same for a form post: anonymous posts fail the CSRF check first.
+fn managed_post(role: Role, visibility: &str) -> StatusCode {
+    if role == Role::Anonymous { StatusCode::FORBIDDEN } else { managed_page(role, visibility, StatusCode::SEE_OTHER) }
+}
+
+fn join_expected(role: Role, visibility: &str) -> StatusCode {
+    match role {
+        Role::Anonymous => StatusCode::FORBIDDEN,
+        Role::Member | Role::Facilitator => StatusCode::CONFLICT,
+        Role::Admin => StatusCode::SEE_OTHER,
+        Role::Guest | Role::Outsider => match visibility {
+            "open" => StatusCode::SEE_OTHER,
+            "request" => StatusCode::FORBIDDEN,
+            _ => StatusCode::NOT_FOUND,
+        },
+    }
+}
+
+fn request_expected(role: Role, visibility: &str) -> StatusCode {
+    match role {
+        Role::Anonymous => StatusCode::FORBIDDEN,
+        _ if !sees(role, visibility) => StatusCode::NOT_FOUND,
+        Role::Guest | Role::Outsider | Role::Admin if visibility == "request" => StatusCode::SEE_OTHER,
+        _ => StatusCode::CONFLICT,
+    }
+}
+
+fn leave_expected(role: Role, visibility: &str) -> StatusCode {
+    match role {
+        Role::Anonymous => StatusCode::FORBIDDEN,
+        Role::Member | Role::Facilitator => StatusCode::SEE_OTHER,
+        _ if !sees(role, visibility) => StatusCode::NOT_FOUND,
+        _ => StatusCode::CONFLICT,
+    }
+}
+
+fn api_read_expected(role: Role, visibility: &str) -> StatusCode {
+    match role {
+        Role::Anonymous => StatusCode::UNAUTHORIZED,
+        _ if sees(role, visibility) => StatusCode::OK,
+        _ => StatusCode::NOT_FOUND,
+    }
+}
+
+fn api_write_expected(role: Role, visibility: &str) -> StatusCode {
+    match role {
+        Role::Anonymous => StatusCode::UNAUTHORIZED,
+        _ if !sees(role, visibility) => StatusCode::NOT_FOUND,
+        _ if manages(role) => StatusCode::OK,
+        _ => StatusCode::FORBIDDEN,
+    }
+}
+
+struct World {
+    t: TestApp,
+    slug: String,
+    sessions: Vec<(Role, Option<Session>, Option<String>)>,
+}
+
+async fn world(visibility: &str) -> World {
+    let t = TestApp::new().await;
+    t.person("fay", false).await;
+    let fay = t.sign_in("fay").await;
+    let slug = t.community(&fay, "guild", visibility).await;
+    t.guest("gus").await;
+    t.person("oscar", false).await;
+    let mia = t.person("mia", false).await;
+    t.add_member(&slug, mia, MembershipRole::Member, MembershipStatus::Active).await;
+    t.person("adam", true).await;
+    for handle in ["target-guest", "target-outsider", "target-member", "target-facilitator", "target-admin", "target-anonymous"] {
+        t.person(handle, false).await;
+    }
+    let mut sessions = Vec::new();
+    for role in ROLES {
+        let handle = match role {
+            Role::Anonymous => None,
+            Role::Guest => Some("gus"),
+            Role::Outsider => Some("oscar"),
+            Role::Member => Some("mia"),
+            Role::Facilitator => Some("fay"),
+            Role::Admin => Some("adam"),
+        };
+        let (session, token) = match handle {
+            Some(h) => (Some(t.sign_in(h).await), Some(t.token(h).await)),
+            None => (None, None),
+        };
+        sessions.push((role, session, token));
+    }
+    World { t, slug, sessions }
+}
+
+fn edit_fields(visibility: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("name", "Guild".into()),
+        ("slug", "guild".into()),
+        ("domain", "Shared practice".into()),
+        ("kind", "technical-practice".into()),
+        ("visibility", visibility.into()),
+    ]
+}
+
+#[tokio::test]
+async fn every_community_route_for_every_role_and_visibility() {
+    let mut failures = Vec::new();
+    for visibility in ["open", "request", "private"] {
+        let w = world(visibility).await;
+        let t = &w.t;
+        let slug = &w.slug;
+        for (role, session, token) in &w.sessions {
+            let role = *role;
+            let s = session.as_ref();
+            let mut check = |route: &str, got: StatusCode, expected: StatusCode| {
+                if got != expected {
+                    failures.push(format!("{visibility:>8} {role:?} {route}: got {got}, expected {expected}"));
+                }
+            };
+            let page = t.get(&format!("/communities/{slug}"), s).await.status;
+            let expected_page = match role {
+                Role::Anonymous => StatusCode::SEE_OTHER,
+                _ if sees(role, visibility) => StatusCode::OK,
+                _ => StatusCode::NOT_FOUND,
+            };
+            check("GET page", page, expected_page);
+            check("GET edit", t.get(&format!("/communities/{slug}/edit"), s).await.status, managed_page(role, visibility, StatusCode::OK));
+            check("GET api", t.api(Method::GET, &format!("/api/v1/communities/{slug}"), token.as_deref(), None).await.status, api_read_expected(role, visibility));
+            check(
+                "GET api members",
+                t.api(Method::GET, &format!("/api/v1/communities/{slug}/members"), token.as_deref(), None).await.status,
+                api_read_expected(role, visibility),
+            );
+
+            let fields = edit_fields(visibility);
+            let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            check("POST edit", t.post_form(&format!("/communities/{slug}/edit"), s, &pairs).await.status, managed_post(role, visibility));
+            let target_stage = if role == Role::Admin { "stewardship" } else { "maturing" };
+            check(
+                "POST stage",
+                t.post_form(&format!("/communities/{slug}/stage"), s, &[("stage", target_stage), ("note", "matrix")]).await.status,
+                managed_post(role, visibility),
+            );
+            let target = format!("target-{}", format!("{role:?}").to_lowercase());
+            check(
+                "POST members invite",
+                t.post_form(&format!("/communities/{slug}/members"), s, &[("handle", &target), ("decision", "invite")]).await.status,
+                managed_post(role, visibility),
+            );
+            let body = json!({"name": "Guild", "slug": "guild", "domain": "Shared practice", "kind": "technical-practice", "visibility": visibility});
+            check("PUT api", t.api(Method::PUT, &format!("/api/v1/communities/{slug}"), token.as_deref(), Some(body)).await.status, api_write_expected(role, visibility));
+        }
+        // Membership changes last, since they change who sees what.
+        for (role, session, _) in &w.sessions {
+            let role = *role;
+            let s = session.as_ref();
+            let request = t.post_form(&format!("/communities/{slug}/request"), s, &[]).await.status;
+            let expected = request_expected(role, visibility);
+            if request != expected {
+                failures.push(format!("{visibility:>8} {role:?} POST request: got {request}, expected {expected}"));
+            }
+        }
+        let w = world(visibility).await;
+        for (role, session, _) in &w.sessions {
+            let role = *role;
+            let s = session.as_ref();
+            let join = w.t.post_form(&format!("/communities/{}/join", w.slug), s, &[]).await.status;
+            let expected = join_expected(role, visibility);
+            if join != expected {
+                failures.push(format!("{visibility:>8} {role:?} POST join: got {join}, expected {expected}"));
+            }
+        }
+        let w = world(visibility).await;
+        for (role, session, _) in &w.sessions {
+            let role = *role;
+            let s = session.as_ref();
+            let leave = w.t.post_form(&format!("/communities/{}/leave", w.slug), s, &[]).await.status;
+            let expected = leave_expected(role, visibility);
+            if leave != expected {
+                failures.push(format!("{visibility:>8} {role:?} POST leave: got {leave}, expected {expected}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "authorization matrix mismatches:\n{}", failures.join("\n"));
+}
+
+#[tokio::test]
+async fn people_routes_by_role() {
+    let t = TestApp::new().await;
+    t.guest("gus").await;
+    t.person("mia", false).await;
+    let gus = t.sign_in("gus").await;
+    let mia = t.sign_in("mia").await;
+    assert_eq!(t.get("/people", None).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(t.get("/people", Some(&gus)).await.status, StatusCode::FORBIDDEN, "guests do not browse the directory");
+    assert_eq!(t.get("/people/mia", Some(&gus)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(t.get("/people/gus", Some(&gus)).await.status, StatusCode::OK, "but see themselves");
+    assert_eq!(t.get("/people", Some(&mia)).await.status, StatusCode::OK);
+    assert_eq!(t.get("/people/gus", Some(&mia)).await.status, StatusCode::OK);
+    assert_eq!(t.get("/communities/new", Some(&gus)).await.status, StatusCode::FORBIDDEN, "guests do not start communities");
+    assert_eq!(t.get("/communities/new", Some(&mia)).await.status, StatusCode::OK);
+    assert_eq!(t.get("/profile/edit", None).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(t.get("/settings/tokens", None).await.status, StatusCode::SEE_OTHER);
+}
