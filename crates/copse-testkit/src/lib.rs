@@ -4,9 +4,9 @@
 //! `postgres`). On PostgreSQL each test gets its own schema in the database
 //! named by `COPSE_TEST_POSTGRES_URL` (default
 //! `postgres://postgres@127.0.0.1:5432/copse_test`), so tests run in parallel
-//! without `#[serial]`. When the suite runs on SQLite only, the first test to
-//! ask says loudly that PostgreSQL was skipped; `scripts/test` and CI always
-//! run the suite a second time on PostgreSQL.
+//! without `#[serial]`. A plain `cargo test` (no backend named) runs on SQLite
+//! and says loudly that PostgreSQL was skipped; `scripts/test` and CI name
+//! each backend and always run the suite a second time on PostgreSQL.
 
 use std::path::PathBuf;
 use std::sync::Once;
@@ -21,7 +21,8 @@ static SKIP_NOTICE: Once = Once::new();
 pub fn backend() -> Backend {
     match std::env::var("COPSE_TEST_BACKEND").as_deref() {
         Ok("postgres") | Ok("postgresql") => Backend::Postgres,
-        Ok("sqlite") | Ok("") | Err(_) => {
+        Ok("sqlite") => Backend::Sqlite,
+        Ok("") | Err(_) => {
             SKIP_NOTICE.call_once(|| {
                 eprintln!(
                     "\n*** copse tests: running on SQLite only; PostgreSQL SKIPPED. \
