@@ -8,9 +8,12 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+/// A cached value with the version it was built from and when.
+type Entry<V> = (i64, Arc<V>, Instant);
+
 /// A bounded map from key to (version, value, built at).
 pub(crate) struct VersionedCache<V> {
-    entries: Mutex<HashMap<i64, (i64, Arc<V>, Instant)>>,
+    entries: Mutex<HashMap<i64, Entry<V>>>,
     max_entries: usize,
     ttl: Duration,
 }

@@ -4,7 +4,7 @@
 //! environment; everything else receives typed values.
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
@@ -98,17 +98,20 @@ impl Config {
             };
         }
         if let Some(v) = env("COPSE_SESSION_DAYS") {
-            config.session_days = v.parse().with_context(|| format!("COPSE_SESSION_DAYS={v}: expected a number of days"))?;
+            config.session_days =
+                v.parse().with_context(|| format!("COPSE_SESSION_DAYS={v}: expected a number of days"))?;
         }
         if let Some(v) = env("COPSE_MAX_CONNECTIONS") {
-            config.max_connections = v.parse().with_context(|| format!("COPSE_MAX_CONNECTIONS={v}: expected a number"))?;
+            config.max_connections =
+                v.parse().with_context(|| format!("COPSE_MAX_CONNECTIONS={v}: expected a number"))?;
         }
         config.validate()?;
         Ok(config)
     }
 
     fn from_file(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read config file {}", path.display()))?;
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("cannot read config file {}", path.display()))?;
         toml::from_str(&text).with_context(|| format!("config file {} is not valid", path.display()))
     }
 
@@ -120,10 +123,6 @@ impl Config {
             bail!("max_connections must be at least 1");
         }
         Ok(())
-    }
-
-    pub fn config_path_from_env(env: impl Fn(&str) -> Option<String>) -> Option<PathBuf> {
-        env("COPSE_CONFIG").map(PathBuf::from)
     }
 }
 

@@ -1,1 +1,289 @@
-fn main() {}
+//! The `copse` binary: command-line parsing, configuration, logging, and the
+//! subcommands (serve, demo, migrate, admin, default-config, backup). It wires
+//! the store, the app and the web router together and owns process concerns:
+//! signals, graceful shutdown, progress bars.
+
+mod config;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use copse_app::{App, AppConfig, NewAccount, Store, StoreOptions, demo};
+use indicatif::{ProgressBar, ProgressStyle};
+use tracing_subscriber::EnvFilter;
+
+use crate::config::{Config, LogFormat};
+
+#[derive(Parser)]
+#[command(name = "copse", version, about = "A self-hosted platform for Communities of Practice")]
+struct Cli {
+    /// Configuration file (default: ./copse.toml if present).
+    #[arg(long, global = true, env = "COPSE_CONFIG")]
+    config: Option<PathBuf>,
+    /// Database URL: sqlite://PATH or postgres://... (overrides the config file).
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web application and API.
+    Serve {
+        /// Address to listen on (default 127.0.0.1:8080).
+        #[arg(long)]
+        listen: Option<String>,
+    },
+    /// Load the demo organization (once) and serve it.
+    Demo {
+        #[arg(long)]
+        listen: Option<String>,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Administrative tasks.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Print a commented example configuration file.
+    DefaultConfig,
+    /// Write a consistent copy of a SQLite database while copse runs.
+    Backup {
+        /// Where to write the copy (must not exist).
+        path: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a person with a local account. Reads the password from
+    /// COPSE_NEW_PASSWORD or asks for it on standard input.
+    CreateUser {
+        handle: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "")]
+        email: String,
+        /// Make the person an organization administrator.
+        #[arg(long)]
+        admin: bool,
+    },
+    /// Fill an empty database with a generated organization, for benchmarks.
+    Generate {
+        /// Number of people (communities scale with it: one per 50 people).
+        #[arg(long)]
+        scale: u64,
+    },
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    if let Command::DefaultConfig = cli.command {
+        print!("{}", config::EXAMPLE);
+        return Ok(());
+    }
+    let mut config = Config::load(cli.config.as_deref(), |k| std::env::var(k).ok())?;
+    if let Some(url) = cli.database_url {
+        config.database_url = url;
+    }
+    init_logging(config.log_format);
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
+    runtime.block_on(run(cli.command, config))
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_env("COPSE_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Human => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+async fn open(config: &Config) -> Result<App> {
+    let store = Store::connect(
+        &config.database_url,
+        &StoreOptions { max_connections: config.max_connections, create_if_missing: true },
+    )
+    .await
+    .with_context(|| format!("cannot open the database ({})", redacted(&config.database_url)))?;
+    let applied = store.migrate().await.context("cannot migrate the database")?;
+    if !applied.is_empty() {
+        tracing::info!(migrations = ?applied, "database migrated");
+    }
+    let app_config =
+        AppConfig { session_days: config.session_days, secure_cookies: config.secure_cookies, ..AppConfig::default() };
+    Ok(App::new(store, app_config).await?)
+}
+
+fn redacted(url: &str) -> String {
+    format!("{:?}", Config { database_url: url.to_string(), ..Config::default() })
+        .split("database_url: \"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or("")
+        .to_string()
+}
+
+async fn run(command: Command, mut config: Config) -> Result<()> {
+    match command {
+        Command::Serve { listen } => {
+            if let Some(listen) = listen {
+                config.listen = listen;
+            }
+            let app = open(&config).await?;
+            serve(app, &config.listen).await
+        }
+        Command::Demo { listen } => {
+            if let Some(listen) = listen {
+                config.listen = listen;
+            }
+            let mut app = open(&config).await?;
+            if demo::is_loaded(&app).await? {
+                eprintln!("The database already has an organization; serving it as it is.");
+            } else {
+                let bar = progress_bar();
+                let report = |phase: &str, done: u64, total: u64| report(&bar, phase, done, total);
+                let summary = demo::load_demo(&app, &report).await?;
+                bar.finish_and_clear();
+                eprintln!(
+                    "Loaded the demo organization: {} people, {} communities, {} memberships, {} contributions.",
+                    summary.people, summary.communities, summary.memberships, summary.contributions
+                );
+                // The app read organization settings when it started; open it
+                // again so it serves the demo organization's.
+                app.store().close().await;
+                app = open(&config).await?;
+            }
+            let url = format!("http://{}/login", config.listen);
+            eprintln!("\nSign in at {url} as one of:");
+            for (handle, what) in demo::DEMO_ACCOUNTS {
+                eprintln!("  {handle:<8} ({what})");
+            }
+            eprintln!("Password for every demo account: {}\n", demo::DEMO_PASSWORD);
+            serve(app, &config.listen).await
+        }
+        Command::Migrate => {
+            let app = open(&config).await?;
+            app.store().close().await;
+            eprintln!("Database is up to date.");
+            Ok(())
+        }
+        Command::Admin { command: AdminCommand::CreateUser { handle, name, email, admin } } => {
+            let password = match std::env::var("COPSE_NEW_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    eprint!("Password for {handle}: ");
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line).context("cannot read the password")?;
+                    line.trim_end_matches(['\r', '\n']).to_string()
+                }
+            };
+            let app = open(&config).await?;
+            let account = NewAccount { handle: handle.clone(), name, email, password, admin };
+            match app.create_account(&account).await {
+                Ok(_) => {
+                    eprintln!("Created {handle}{}.", if admin { " (administrator)" } else { "" });
+                    Ok(())
+                }
+                Err(copse_app::AppError::Invalid(errors)) => bail!("cannot create {handle}: {errors}"),
+                Err(error) => bail!("cannot create {handle}: {error}"),
+            }
+        }
+        Command::Admin { command: AdminCommand::Generate { scale } } => {
+            if scale == 0 {
+                bail!("--scale must be at least 1");
+            }
+            let app = open(&config).await?;
+            if demo::is_loaded(&app).await? {
+                bail!("the database already holds people; generate into an empty database");
+            }
+            let bar = progress_bar();
+            let report = |phase: &str, done: u64, total: u64| report(&bar, phase, done, total);
+            let started = std::time::Instant::now();
+            let summary = demo::generate_scale(&app, scale, &report).await?;
+            bar.finish_and_clear();
+            eprintln!(
+                "Generated {} people, {} communities, {} memberships, {} contributions in {:.1} s.",
+                summary.people,
+                summary.communities,
+                summary.memberships,
+                summary.contributions,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Backup { path } => {
+            if path.exists() {
+                bail!("{} exists already; choose a new file", path.display());
+            }
+            let app = open(&config).await?;
+            let target = path.to_str().context("the backup path is not valid UTF-8")?;
+            app.store().backup_to(target).await.context("backup failed")?;
+            eprintln!("Wrote {}.", path.display());
+            Ok(())
+        }
+        Command::DefaultConfig => Ok(()),
+    }
+}
+
+fn progress_bar() -> ProgressBar {
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{msg:>14} [{bar:40}] {pos}/{len} ({eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar
+}
+
+fn report(bar: &ProgressBar, phase: &str, done: u64, total: u64) {
+    if bar.message() != phase {
+        bar.set_message(phase.to_string());
+    }
+    bar.set_length(total);
+    bar.set_position(done);
+}
+
+async fn serve(app: App, listen: &str) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+    let address = listener.local_addr()?;
+    tracing::info!(%address, backend = ?app.store().backend(), "copse is serving");
+    let store = app.store().clone();
+    let router = copse_web::router(app);
+    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("server failed")?;
+    // Let in-flight queries finish before the process exits.
+    tokio::time::timeout(Duration::from_secs(10), store.close()).await.ok();
+    tracing::info!("copse stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        tokio::signal::ctrl_c().await.ok();
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
