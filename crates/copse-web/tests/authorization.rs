@@ -116,7 +116,9 @@ async fn world(visibility: &str) -> World {
     let mia = t.person("mia", false).await;
     t.add_member(&slug, mia, MembershipRole::Member, MembershipStatus::Active).await;
     t.person("adam", true).await;
-    for handle in ["target-guest", "target-outsider", "target-member", "target-facilitator", "target-admin", "target-anonymous"] {
+    for handle in
+        ["target-guest", "target-outsider", "target-member", "target-facilitator", "target-admin", "target-anonymous"]
+    {
         t.person(handle, false).await;
     }
     let mut sessions = Vec::new();
@@ -170,8 +172,16 @@ async fn every_community_route_for_every_role_and_visibility() {
                 _ => StatusCode::NOT_FOUND,
             };
             check("GET page", page, expected_page);
-            check("GET edit", t.get(&format!("/communities/{slug}/edit"), s).await.status, managed_page(role, visibility, StatusCode::OK));
-            check("GET api", t.api(Method::GET, &format!("/api/v1/communities/{slug}"), token.as_deref(), None).await.status, api_read_expected(role, visibility));
+            check(
+                "GET edit",
+                t.get(&format!("/communities/{slug}/edit"), s).await.status,
+                managed_page(role, visibility, StatusCode::OK),
+            );
+            check(
+                "GET api",
+                t.api(Method::GET, &format!("/api/v1/communities/{slug}"), token.as_deref(), None).await.status,
+                api_read_expected(role, visibility),
+            );
             check(
                 "GET api members",
                 t.api(Method::GET, &format!("/api/v1/communities/{slug}/members"), token.as_deref(), None).await.status,
@@ -180,21 +190,33 @@ async fn every_community_route_for_every_role_and_visibility() {
 
             let fields = edit_fields(visibility);
             let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            check("POST edit", t.post_form(&format!("/communities/{slug}/edit"), s, &pairs).await.status, managed_post(role, visibility));
+            check(
+                "POST edit",
+                t.post_form(&format!("/communities/{slug}/edit"), s, &pairs).await.status,
+                managed_post(role, visibility),
+            );
             let target_stage = if role == Role::Admin { "stewardship" } else { "maturing" };
             check(
                 "POST stage",
-                t.post_form(&format!("/communities/{slug}/stage"), s, &[("stage", target_stage), ("note", "matrix")]).await.status,
+                t.post_form(&format!("/communities/{slug}/stage"), s, &[("stage", target_stage), ("note", "matrix")])
+                    .await
+                    .status,
                 managed_post(role, visibility),
             );
             let target = format!("target-{}", format!("{role:?}").to_lowercase());
             check(
                 "POST members invite",
-                t.post_form(&format!("/communities/{slug}/members"), s, &[("handle", &target), ("decision", "invite")]).await.status,
+                t.post_form(&format!("/communities/{slug}/members"), s, &[("handle", &target), ("decision", "invite")])
+                    .await
+                    .status,
                 managed_post(role, visibility),
             );
             let body = json!({"name": "Guild", "slug": "guild", "domain": "Shared practice", "kind": "technical-practice", "visibility": visibility});
-            check("PUT api", t.api(Method::PUT, &format!("/api/v1/communities/{slug}"), token.as_deref(), Some(body)).await.status, api_write_expected(role, visibility));
+            check(
+                "PUT api",
+                t.api(Method::PUT, &format!("/api/v1/communities/{slug}"), token.as_deref(), Some(body)).await.status,
+                api_write_expected(role, visibility),
+            );
         }
         // Membership changes last, since they change who sees what.
         for (role, session, _) in &w.sessions {
@@ -243,7 +265,11 @@ async fn people_routes_by_role() {
     assert_eq!(t.get("/people/gus", Some(&gus)).await.status, StatusCode::OK, "but see themselves");
     assert_eq!(t.get("/people", Some(&mia)).await.status, StatusCode::OK);
     assert_eq!(t.get("/people/gus", Some(&mia)).await.status, StatusCode::OK);
-    assert_eq!(t.get("/communities/new", Some(&gus)).await.status, StatusCode::FORBIDDEN, "guests do not start communities");
+    assert_eq!(
+        t.get("/communities/new", Some(&gus)).await.status,
+        StatusCode::FORBIDDEN,
+        "guests do not start communities"
+    );
     assert_eq!(t.get("/communities/new", Some(&mia)).await.status, StatusCode::OK);
     assert_eq!(t.get("/profile/edit", None).await.status, StatusCode::SEE_OTHER);
     assert_eq!(t.get("/settings/tokens", None).await.status, StatusCode::SEE_OTHER);

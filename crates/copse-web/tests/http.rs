@@ -27,7 +27,8 @@ async fn sign_in_sets_a_hardened_session_cookie_and_sign_out_ends_it() {
     let anon = set_cookie_value(&login.headers, "copse_anon").unwrap();
     let csrf = hidden_csrf(&login.body);
     let body = encode(&[("_csrf", &csrf), ("login", "ada"), ("password", PASSWORD), ("next", "/people")]);
-    let response = t.send(Method::POST, "/login", Some(&format!("copse_anon={anon}")), Body::from(body), Some(FORM)).await;
+    let response =
+        t.send(Method::POST, "/login", Some(&format!("copse_anon={anon}")), Body::from(body), Some(FORM)).await;
     assert_eq!(response.status, StatusCode::SEE_OTHER);
     assert_eq!(response.location(), "/people");
     let cookie = response.headers.get("set-cookie").unwrap().to_str().unwrap().to_string();
@@ -79,7 +80,8 @@ async fn unknown_accounts_fail_like_wrong_passwords() {
     let login = t.get("/login", None).await;
     let anon = set_cookie_value(&login.headers, "copse_anon").unwrap();
     let body = encode(&[("_csrf", &hidden_csrf(&login.body)), ("login", "nobody"), ("password", "whatever1")]);
-    let response = t.send(Method::POST, "/login", Some(&format!("copse_anon={anon}")), Body::from(body), Some(FORM)).await;
+    let response =
+        t.send(Method::POST, "/login", Some(&format!("copse_anon={anon}")), Body::from(body), Some(FORM)).await;
     assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(response.body.contains("do not match"));
 }
@@ -135,7 +137,14 @@ async fn a_community_can_be_created_joined_and_left() {
 
     let page = t.get("/communities/rust-guild", Some(&bob)).await;
     assert_eq!(page.status, StatusCode::OK);
-    for text in ["Rust Guild", "Writing Rust services", "Halve onboarding time", "https://chat.example.com/rust", "Join community", "Ada Tester"] {
+    for text in [
+        "Rust Guild",
+        "Writing Rust services",
+        "Halve onboarding time",
+        "https://chat.example.com/rust",
+        "Join community",
+        "Ada Tester",
+    ] {
         assert!(page.body.contains(text), "page lacks {text}");
     }
     let joined = t.post_form("/communities/rust-guild/join", Some(&bob), &[]).await;
@@ -159,7 +168,15 @@ async fn invalid_community_forms_rerender_with_values_and_messages() {
         .post_form(
             "/communities/new",
             Some(&ada),
-            &[("name", "Good Name"), ("slug", "Bad Slug!"), ("domain", ""), ("kind", "hobby"), ("visibility", "open"), ("channel_url_0", "javascript:alert(1)"), ("channel_name_0", "x")],
+            &[
+                ("name", "Good Name"),
+                ("slug", "Bad Slug!"),
+                ("domain", ""),
+                ("kind", "hobby"),
+                ("visibility", "open"),
+                ("channel_url_0", "javascript:alert(1)"),
+                ("channel_name_0", "x"),
+            ],
         )
         .await;
     assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -179,7 +196,11 @@ async fn a_taken_slug_is_a_conflict_and_the_original_is_untouched() {
     let ada = t.sign_in("ada").await;
     t.community(&ada, "rust", "open").await;
     let response = t
-        .post_form("/communities/new", Some(&ada), &[("name", "Other"), ("slug", "rust"), ("domain", "d"), ("kind", "role-based"), ("visibility", "open")])
+        .post_form(
+            "/communities/new",
+            Some(&ada),
+            &[("name", "Other"), ("slug", "rust"), ("domain", "d"), ("kind", "role-based"), ("visibility", "open")],
+        )
         .await;
     assert_eq!(response.status, StatusCode::CONFLICT);
     assert!(response.body.contains("that slug is taken"));
@@ -200,7 +221,14 @@ async fn facilitators_edit_the_charter_and_change_the_stage_with_a_note() {
         .post_form(
             "/communities/rust/edit",
             Some(&ada),
-            &[("name", "Rustaceans"), ("slug", "rust"), ("domain", "Rust everywhere"), ("kind", "technical-practice"), ("visibility", "request"), ("out_of_scope", "C++")],
+            &[
+                ("name", "Rustaceans"),
+                ("slug", "rust"),
+                ("domain", "Rust everywhere"),
+                ("kind", "technical-practice"),
+                ("visibility", "request"),
+                ("out_of_scope", "C++"),
+            ],
         )
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
@@ -210,7 +238,9 @@ async fn facilitators_edit_the_charter_and_change_the_stage_with_a_note() {
     let no_note = t.post_form("/communities/rust/stage", Some(&ada), &[("stage", "coalescing"), ("note", " ")]).await;
     assert_eq!(no_note.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(no_note.body.contains("A note saying why is required"));
-    let moved = t.post_form("/communities/rust/stage", Some(&ada), &[("stage", "coalescing"), ("note", "First meetups held")]).await;
+    let moved = t
+        .post_form("/communities/rust/stage", Some(&ada), &[("stage", "coalescing"), ("note", "First meetups held")])
+        .await;
     assert_eq!(moved.status, StatusCode::SEE_OTHER);
     let page = t.get("/communities/rust", Some(&ada)).await;
     assert!(page.body.contains("First meetups held") && page.body.contains("Stage: Coalescing"));
@@ -229,11 +259,13 @@ async fn request_to_join_is_approved_by_a_facilitator() {
     assert_eq!(requested.location(), "/communities/arch?notice=requested");
     let page = t.get("/communities/arch", Some(&ada)).await;
     assert!(page.body.contains("Requests to join") && page.body.contains("Bob Tester"));
-    let approve = t.post_form("/communities/arch/members", Some(&ada), &[("handle", "bob"), ("decision", "approve")]).await;
+    let approve =
+        t.post_form("/communities/arch/members", Some(&ada), &[("handle", "bob"), ("decision", "approve")]).await;
     assert_eq!(approve.status, StatusCode::SEE_OTHER);
     let member = t.db.store.find_membership(copse_domain::CommunityId(1), copse_domain::PersonId(2)).await.unwrap();
     assert_eq!(member, Some(("member".into(), "active".into())));
-    let unknown = t.post_form("/communities/arch/members", Some(&ada), &[("handle", "nobody"), ("decision", "invite")]).await;
+    let unknown =
+        t.post_form("/communities/arch/members", Some(&ada), &[("handle", "nobody"), ("decision", "invite")]).await;
     assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
@@ -332,7 +364,12 @@ async fn oversized_bodies_are_refused_with_413() {
     assert_eq!(form.status, StatusCode::PAYLOAD_TOO_LARGE);
     let token = t.token("ada").await;
     let api = t
-        .api(Method::POST, "/api/v1/communities", Some(&token), Some(json!({"name": "Big", "domain": "d", "kind": "role-based", "visibility": "open", "purpose": huge})))
+        .api(
+            Method::POST,
+            "/api/v1/communities",
+            Some(&token),
+            Some(json!({"name": "Big", "domain": "d", "kind": "role-based", "visibility": "open", "purpose": huge})),
+        )
         .await;
     assert_eq!(api.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(api.content_type(), "application/problem+json");
@@ -368,7 +405,14 @@ async fn the_api_creates_reads_and_updates_communities() {
     assert_eq!(conflict.json()["code"], "conflict");
     assert_eq!(conflict.json()["errors"][0]["field"], "slug");
 
-    let stage = t.api(Method::POST, "/api/v1/communities/platform-guild/stage", Some(&token), Some(json!({"stage": "coalescing", "note": "Kick-off done"}))).await;
+    let stage = t
+        .api(
+            Method::POST,
+            "/api/v1/communities/platform-guild/stage",
+            Some(&token),
+            Some(json!({"stage": "coalescing", "note": "Kick-off done"})),
+        )
+        .await;
     assert_eq!(stage.status, StatusCode::NO_CONTENT);
     let read = t.api(Method::GET, "/api/v1/communities/platform-guild", Some(&token), None).await.json();
     assert_eq!(read["stage"], "coalescing");
@@ -393,9 +437,8 @@ async fn api_errors_are_problem_documents() {
     let bad_token = t.api(Method::GET, "/api/v1/communities", Some("copse_not-a-token"), None).await;
     assert_eq!(bad_token.status, StatusCode::UNAUTHORIZED);
 
-    let malformed = t
-        .send(Method::POST, "/api/v1/communities", None, Body::from("{\"name\": "), Some("application/json"))
-        .await;
+    let malformed =
+        t.send(Method::POST, "/api/v1/communities", None, Body::from("{\"name\": "), Some("application/json")).await;
     assert_eq!(malformed.status, StatusCode::UNAUTHORIZED, "authentication comes first");
     let request = axum::http::Request::builder()
         .method(Method::POST)
@@ -409,12 +452,18 @@ async fn api_errors_are_problem_documents() {
     assert_eq!(response.headers()["content-type"], "application/problem+json");
 
     let invalid = t
-        .api(Method::POST, "/api/v1/communities", Some(&token), Some(json!({"name": "", "domain": "d", "kind": "nope", "visibility": "open"})))
+        .api(
+            Method::POST,
+            "/api/v1/communities",
+            Some(&token),
+            Some(json!({"name": "", "domain": "d", "kind": "nope", "visibility": "open"})),
+        )
         .await;
     assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
     let problem = invalid.json();
     assert_eq!(problem["code"], "invalid_input");
-    let fields: Vec<&str> = problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> =
+        problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     assert!(fields.contains(&"name") && fields.contains(&"kind"), "{fields:?}");
 
     let missing_field = t.api(Method::POST, "/api/v1/communities", Some(&token), Some(json!({"name": "x"}))).await;
@@ -463,7 +512,9 @@ async fn the_openapi_document_describes_the_api() {
     assert_eq!(doc.status, StatusCode::OK);
     let doc = doc.json();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
-    for path in ["/communities", "/communities/{slug}", "/communities/{slug}/stage", "/people", "/people/{handle}", "/me"] {
+    for path in
+        ["/communities", "/communities/{slug}", "/communities/{slug}/stage", "/people", "/people/{handle}", "/me"]
+    {
         assert!(doc["paths"][path].is_object(), "OpenAPI lacks {path}");
     }
     assert!(doc["components"]["schemas"]["Problem"].is_object());
@@ -515,7 +566,13 @@ async fn stored_text_is_escaped_in_pages() {
         .post_form(
             "/communities/new",
             Some(&ada),
-            &[("name", "<script>alert(1)</script>"), ("slug", "xss"), ("domain", "\"><img src=x onerror=alert(1)>"), ("kind", "technical-practice"), ("visibility", "open")],
+            &[
+                ("name", "<script>alert(1)</script>"),
+                ("slug", "xss"),
+                ("domain", "\"><img src=x onerror=alert(1)>"),
+                ("kind", "technical-practice"),
+                ("visibility", "open"),
+            ],
         )
         .await;
     assert_eq!(created.status, StatusCode::SEE_OTHER);

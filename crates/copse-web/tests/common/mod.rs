@@ -89,7 +89,8 @@ impl TestApp {
         let anon = set_cookie_value(&login.headers, "copse_anon").expect("anon cookie");
         let csrf = hidden_csrf(&login.body);
         let body = format!("_csrf={csrf}&login={handle}&password={}&next=%2F", PASSWORD.replace(' ', "+"));
-        let response = self.send(Method::POST, "/login", Some(&format!("copse_anon={anon}")), Body::from(body), Some(FORM)).await;
+        let response =
+            self.send(Method::POST, "/login", Some(&format!("copse_anon={anon}")), Body::from(body), Some(FORM)).await;
         assert_eq!(response.status, StatusCode::SEE_OTHER, "sign-in failed: {}", response.body);
         let token = set_cookie_value(&response.headers, "copse_session").expect("session cookie");
         Session { cookie: format!("copse_session={token}"), csrf: self.app.csrf_token(&format!("s:{token}")) }
@@ -168,11 +169,18 @@ impl TestApp {
     }
 
     pub async fn post_raw(&self, path: &str, session: Option<&Session>, body: &str) -> TestResponse {
-        self.send(Method::POST, path, session.map(|s| s.cookie.as_str()), Body::from(body.to_string()), Some(FORM)).await
+        self.send(Method::POST, path, session.map(|s| s.cookie.as_str()), Body::from(body.to_string()), Some(FORM))
+            .await
     }
 
     /// An API call with a bearer token.
-    pub async fn api(&self, method: Method, path: &str, token: Option<&str>, json: Option<serde_json::Value>) -> TestResponse {
+    pub async fn api(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        json: Option<serde_json::Value>,
+    ) -> TestResponse {
         let mut request = Request::builder().method(method).uri(path);
         if let Some(token) = token {
             request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
@@ -194,7 +202,8 @@ impl TestApp {
     /// An API token for a signed-in person.
     pub async fn token(&self, handle: &str) -> String {
         let session = self.sign_in(handle).await;
-        let viewer = self.app.authenticate_session(session.cookie.trim_start_matches("copse_session=")).await.unwrap().unwrap();
+        let viewer =
+            self.app.authenticate_session(session.cookie.trim_start_matches("copse_session=")).await.unwrap().unwrap();
         self.app.create_api_token(&viewer, "tests").await.unwrap()
     }
 
