@@ -15,6 +15,8 @@
 #   CARGO_TARGET_DIR            build + cache dir (default $HOME/.cache/copse-target)
 #   COPSE_BROWSER_DATABASE_URL  run against this database instead of a temp SQLite
 #                               file (e.g. postgres://...); the demo is loaded once
+#   COPSE_BROWSER_NO_SCREENSHOTS=1  write no PNGs (the 390 px sideways-scroll
+#                               check still runs), e.g. for a second backend
 #   COPSE_BROWSER_SKIP_BUILD=1  use the already built binary
 set -euo pipefail
 
@@ -154,12 +156,14 @@ done
 log "server ready after $(( $(date +%s) - started )) s"
 
 # --- 4. journey -----------------------------------------------------------------
-mkdir -p "$SHOTS"
+journey_args=(--base-url "$BASE_URL" --axe "$AXE_JS" --screenshots "$SHOTS")
+if [ "${COPSE_BROWSER_NO_SCREENSHOTS:-0}" = 1 ]; then
+    journey_args+=(--no-screenshots)
+else
+    mkdir -p "$SHOTS"
+fi
 set +e
-"$VENV/bin/python" "$HERE/journey.py" \
-    --base-url "$BASE_URL" \
-    --axe "$AXE_JS" \
-    --screenshots "$SHOTS"
+PYTHONDONTWRITEBYTECODE=1 "$VENV/bin/python" "$HERE/journey.py" "${journey_args[@]}"
 status=$?
 set -e
 
@@ -168,5 +172,9 @@ if [ "$status" -ne 0 ]; then
     tail -n 60 "$SERVER_LOG" >&2 || true
     exit 1
 fi
-log "PASSED; screenshots in $SHOTS"
+if [ "${COPSE_BROWSER_NO_SCREENSHOTS:-0}" = 1 ]; then
+    log "PASSED"
+else
+    log "PASSED; screenshots in $SHOTS"
+fi
 exit 0
