@@ -30,6 +30,14 @@ pub struct CommunityView {
     pub created_at: Timestamp,
 }
 
+/// One page of discovery results.
+#[derive(Debug, Clone)]
+pub struct DiscoverPage {
+    pub cards: Vec<CommunityCard>,
+    pub page: i64,
+    pub has_next: bool,
+}
+
 /// A community in a list, with the viewer's membership.
 #[derive(Debug, Clone)]
 pub struct CommunityCard {
@@ -168,12 +176,15 @@ impl App {
         Ok(row)
     }
 
-    /// Communities to discover, filtered by name/domain text, type and stage.
+    /// A page (from 1) of communities to discover, most-joined first,
+    /// filtered by name/domain text, type and stage.
     pub async fn discover_communities(
         &self,
         viewer: &Viewer,
         filter: &CommunityFilter,
-    ) -> Result<Vec<CommunityCard>, AppError> {
+        page: i64,
+        page_size: i64,
+    ) -> Result<DiscoverPage, AppError> {
         let person = viewer.require_person()?;
         if !filter.kind.is_empty() {
             CommunityType::parse(&filter.kind).map_err(|m| AppError::invalid("kind", m))?;
@@ -181,9 +192,18 @@ impl App {
         if !filter.stage.is_empty() {
             Stage::parse(&filter.stage).map_err(|m| AppError::invalid("stage", m))?;
         }
-        let rows = self.store().list_communities(filter, person, viewer.actor.is_admin(), 200).await?;
+        let page = page.clamp(1, 10_000);
+        let page_size = page_size.clamp(1, 200);
+        let mut rows = self
+            .store()
+            .list_communities(filter, person, viewer.actor.is_admin(), page_size + 1, (page - 1) * page_size)
+            .await?;
+        let has_next = rows.len() as i64 > page_size;
+        rows.truncate(page_size as usize);
         // The query already filters by visibility; the policy has the last word.
-        Ok(rows.iter().filter(|r| can(&viewer.actor, Action::ViewCommunity(&access_of(r)))).map(card).collect())
+        let cards =
+            rows.iter().filter(|r| can(&viewer.actor, Action::ViewCommunity(&access_of(r)))).map(card).collect();
+        Ok(DiscoverPage { cards, page, has_next })
     }
 
     /// The viewer's own communities, including pending requests and invitations.

@@ -2236,7 +2236,7 @@ mod tests {
         assert_eq!(sam.org_role, "member");
         assert_eq!(store.find_person_by_handle("guest").await.unwrap().expect("guest").org_role, "guest");
 
-        let all = store.list_communities(&CommunityFilter::default(), PersonId(ada.id), true, 1000).await.unwrap();
+        let all = store.list_communities(&CommunityFilter::default(), PersonId(ada.id), true, 1000, 0).await.unwrap();
         assert!(all.len() >= 12);
         let kinds: BTreeSet<&str> = all.iter().map(|c| c.community.kind.as_str()).collect();
         let stages: BTreeSet<&str> = all.iter().map(|c| c.community.stage.as_str()).collect();

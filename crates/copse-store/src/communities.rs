@@ -71,6 +71,8 @@ pub struct CommunityFilter {
     pub query: String,
     pub kind: String,
     pub stage: String,
+    /// Leave out communities the viewer has any membership in.
+    pub exclude_joined: bool,
 }
 
 macro_rules! community_columns {
@@ -351,6 +353,7 @@ impl Store {
         viewer: PersonId,
         viewer_is_admin: bool,
         limit: i64,
+        offset: i64,
     ) -> Result<Vec<CommunityForViewerRow>, StoreError> {
         let sql = concat!(
             "SELECT ",
@@ -361,7 +364,8 @@ impl Store {
                AND ($3 = '' OR LOWER(c.name) LIKE $4 ESCAPE '\\' OR LOWER(c.domain) LIKE $4 ESCAPE '\\' \
                     OR LOWER(c.purpose) LIKE $4 ESCAPE '\\') \
                AND ($5 = '' OR c.kind = $5) AND ($6 = '' OR c.stage = $6) \
-             ORDER BY c.member_count DESC, c.name LIMIT $7"
+               AND ($8 = 0 OR m.person_id IS NULL) \
+             ORDER BY c.member_count DESC, c.name LIMIT $7 OFFSET $9"
         );
         let query = filter.query.trim().to_lowercase();
         Ok(with_pool!(self, |pool| {
@@ -373,6 +377,8 @@ impl Store {
                 .bind(filter.kind.trim())
                 .bind(filter.stage.trim())
                 .bind(limit)
+                .bind(i64::from(filter.exclude_joined))
+                .bind(offset)
                 .fetch_all(pool)
                 .await?
         }))

@@ -222,12 +222,12 @@ async fn private_communities_are_listed_only_for_members_and_admins() {
     let secret = community(&db.store, "secret", "private", ada).await;
     let slugs = |rows: Vec<CommunityForViewerRow>| rows.into_iter().map(|r| r.community.slug).collect::<Vec<_>>();
 
-    let for_bob = slugs(db.store.list_communities(&CommunityFilter::default(), bob, false, 50).await.unwrap());
+    let for_bob = slugs(db.store.list_communities(&CommunityFilter::default(), bob, false, 50, 0).await.unwrap());
     assert_eq!(for_bob, vec!["open-one"]);
-    let for_admin = db.store.list_communities(&CommunityFilter::default(), bob, true, 50).await.unwrap();
+    let for_admin = db.store.list_communities(&CommunityFilter::default(), bob, true, 50, 0).await.unwrap();
     assert_eq!(for_admin.len(), 2);
     let searching = CommunityFilter { query: "secret".into(), ..Default::default() };
-    assert!(db.store.list_communities(&searching, bob, false, 50).await.unwrap().is_empty());
+    assert!(db.store.list_communities(&searching, bob, false, 50, 0).await.unwrap().is_empty());
 
     let invite = MembershipChange {
         community: secret,
@@ -238,8 +238,13 @@ async fn private_communities_are_listed_only_for_members_and_admins() {
         at: Timestamp::now(),
     };
     db.store.set_membership(&invite).await.unwrap();
-    let for_bob = slugs(db.store.list_communities(&CommunityFilter::default(), bob, false, 50).await.unwrap());
+    let for_bob = slugs(db.store.list_communities(&CommunityFilter::default(), bob, false, 50, 0).await.unwrap());
     assert!(for_bob.contains(&"secret".to_string()));
+    let not_joined = CommunityFilter { exclude_joined: true, ..Default::default() };
+    let for_bob = slugs(db.store.list_communities(&not_joined, bob, false, 50, 0).await.unwrap());
+    assert_eq!(for_bob, vec!["open-one"], "the invitation counts as joined");
+    let second_page = db.store.list_communities(&CommunityFilter::default(), bob, true, 1, 1).await.unwrap();
+    assert_eq!(second_page.len(), 1);
 }
 
 #[tokio::test]

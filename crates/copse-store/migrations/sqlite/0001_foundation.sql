@@ -102,6 +102,8 @@ CREATE TABLE communities (
     updated_at   BIGINT NOT NULL
 );
 CREATE INDEX communities_name ON communities (name);
+-- Discovery lists the most-joined communities first.
+CREATE INDEX communities_popular ON communities (member_count DESC, name);
 
 CREATE TABLE community_goals (
     id           INTEGER PRIMARY KEY,

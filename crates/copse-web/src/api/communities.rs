@@ -25,6 +25,10 @@ pub struct ListQuery {
     /// A stage, e.g. `maturing`.
     #[serde(default)]
     stage: String,
+    /// Page number from 1.
+    page: Option<i64>,
+    /// Communities per page (1 to 200, default 50).
+    per_page: Option<i64>,
 }
 
 /// Communities the caller may see.
@@ -35,9 +39,10 @@ pub async fn list_communities(
     ApiViewer(viewer): ApiViewer,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<Vec<CommunitySummary>>, ApiError> {
-    let filter = CommunityFilter { query: query.q, kind: query.kind, stage: query.stage };
-    let cards = state.app.discover_communities(&viewer, &filter).await?;
-    Ok(Json(cards.iter().map(CommunitySummary::from).collect()))
+    let filter = CommunityFilter { query: query.q, kind: query.kind, stage: query.stage, exclude_joined: false };
+    let page =
+        state.app.discover_communities(&viewer, &filter, query.page.unwrap_or(1), query.per_page.unwrap_or(50)).await?;
+    Ok(Json(page.cards.iter().map(CommunitySummary::from).collect()))
 }
 
 /// Starts a community; the caller becomes its first facilitator.

@@ -51,6 +51,7 @@ pub struct DiscoverQuery {
     kind: String,
     #[serde(default)]
     stage: String,
+    page: Option<i64>,
 }
 
 pub async fn list_communities(
@@ -58,9 +59,14 @@ pub async fn list_communities(
     PageViewer { viewer, csrf }: PageViewer,
     Query(query): Query<DiscoverQuery>,
 ) -> Response {
-    let filter = CommunityFilter { query: query.q.clone(), kind: query.kind.clone(), stage: query.stage.clone() };
-    let cards = match state.app.discover_communities(&viewer, &filter).await {
-        Ok(cards) => cards,
+    let filter = CommunityFilter {
+        query: query.q.clone(),
+        kind: query.kind.clone(),
+        stage: query.stage.clone(),
+        exclude_joined: false,
+    };
+    let cards = match state.app.discover_communities(&viewer, &filter, query.page.unwrap_or(1), 48).await {
+        Ok(page) => page.cards,
         Err(error) => return PageError::from(error).into_response(),
     };
     let page = CommunitiesPage {

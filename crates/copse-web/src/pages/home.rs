@@ -38,8 +38,9 @@ pub async fn show_home(
         Ok(mine) => mine,
         Err(error) => return PageError::from(error).into_response(),
     };
-    let discover = match app.discover_communities(&viewer, &CommunityFilter::default()).await {
-        Ok(all) => all,
+    let not_joined = CommunityFilter { exclude_joined: true, ..CommunityFilter::default() };
+    let discover = match app.discover_communities(&viewer, &not_joined, 1, 9).await {
+        Ok(page) => page.cards,
         Err(error) => return PageError::from(error).into_response(),
     };
     let page = HomePage {
@@ -47,7 +48,7 @@ pub async fn show_home(
         first_name: viewer.name.split_whitespace().next().unwrap_or(&viewer.name).to_string(),
         can_create: can(&viewer.actor, Action::CreateCommunity),
         mine: mine.iter().map(CardView::from).collect(),
-        discover: discover.iter().filter(|c| c.membership.is_none()).take(9).map(CardView::from).collect(),
+        discover: discover.iter().map(CardView::from).collect(),
         types: CommunityType::ALL.iter().map(|t| (t.as_str(), t.label())).collect(),
     };
     render(&page)
