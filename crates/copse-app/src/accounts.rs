@@ -284,6 +284,15 @@ impl App {
         Ok(person)
     }
 
+    /// An administrator creates a person with a local account.
+    pub async fn admin_create_account(&self, viewer: &Viewer, account: &NewAccount) -> Result<PersonId, AppError> {
+        viewer.require_person()?;
+        if !copse_domain::can(&viewer.actor, copse_domain::Action::Administer) {
+            return Err(AppError::Forbidden("only administrators create accounts"));
+        }
+        self.create_account(account).await
+    }
+
     /// Sets a password for an existing person (demo accounts, resets by an admin).
     pub async fn set_password(&self, person: PersonId, password: &str) -> Result<(), AppError> {
         let password = Password::parse(password).map_err(|m| AppError::invalid("password", m))?;

@@ -8,8 +8,12 @@ use copse_domain::{
     Action, CommunityAccess, CommunityDraft, CommunityId, CommunityInput, CommunityType, Handle, MembershipRole,
     MembershipStatus, OrgGoalId, ParticipationLevel, PersonId, Stage, StageChange, Timestamp, Visibility, can,
 };
-use copse_insight::{ParticipationBands, ParticipationSummary};
-use copse_store::{CommunityFilter, CommunityForViewerRow, CommunityRow, MembershipChange, NewCommunity};
+use copse_insight::ParticipationBands;
+/// Members per participation level; part of [`CommunityShared`] and [`MembersPage`].
+pub use copse_insight::ParticipationSummary;
+use copse_store::{
+    CommunityFilter, CommunityForViewerRow, CommunityRow, MemberFilter, MemberRow, MembershipChange, NewCommunity,
+};
 
 use crate::{App, AppError, Viewer};
 
@@ -119,8 +123,52 @@ pub struct CommunityPage {
     pub can_leave: bool,
 }
 
+/// One page of a community's members, for one viewer.
+#[derive(Debug, Clone)]
+pub struct MembersPage {
+    pub community: CommunityView,
+    pub membership: Option<(MembershipRole, MembershipStatus)>,
+    /// How many members sit at each level (as the community page counts them).
+    pub participation: ParticipationSummary,
+    /// The level asked for, if any.
+    pub level: Option<ParticipationLevel>,
+    /// This page's members, the most active first.
+    pub members: Vec<MemberView>,
+    /// 1-based.
+    pub page: i64,
+    pub per_page: i64,
+    /// Members matching the level (all active members without one), as the
+    /// member counter and the participation summary count them.
+    pub total: i64,
+    pub has_next: bool,
+}
+
 pub const MEMBERS_SHOWN: usize = 60;
+/// Members per page on a community's members page.
+pub const MEMBERS_PER_PAGE: i64 = 60;
 const MEMBERS_MEASURED: i64 = 5000;
+
+fn member_view(m: MemberRow, bands: &ParticipationBands) -> MemberView {
+    MemberView {
+        level: copse_insight::classify(m.recent_contributions, bands),
+        role: MembershipRole::parse(&m.role).unwrap_or(MembershipRole::Member),
+        person: PersonRef { id: PersonId(m.person_id), handle: m.handle, name: m.name, team: m.team },
+        location: m.location,
+        time_zone: m.time_zone,
+        recent_contributions: m.recent_contributions,
+        joined_at: Timestamp(m.joined_at),
+    }
+}
+
+/// The band of contributions in the window that places a member at `level`.
+fn contribution_band(level: ParticipationLevel, bands: &ParticipationBands) -> (i64, i64) {
+    match level {
+        ParticipationLevel::Core => (bands.core_min, i64::MAX),
+        ParticipationLevel::Active => (bands.active_min, bands.core_min - 1),
+        ParticipationLevel::Peripheral => (1, bands.active_min - 1),
+        ParticipationLevel::Inactive => (0, 0),
+    }
+}
 
 pub(crate) fn community_view(row: &CommunityRow) -> CommunityView {
     let lines = |text: &str| text.lines().filter(|l| !l.trim().is_empty()).map(str::to_string).collect();
@@ -218,15 +266,7 @@ impl App {
         let access = access_of(&row);
         let actor = &viewer.actor;
         let can_manage = can(actor, Action::ManageMembers(&access));
-        let id = CommunityId(row.community.id);
-        let shared = match self.inner.caches.community_pages.get(id.0, row.community.version) {
-            Some(shared) => shared,
-            None => {
-                let shared = Arc::new(self.load_community_shared(&row.community).await?);
-                self.inner.caches.community_pages.put(id.0, row.community.version, shared.clone());
-                shared
-            }
-        };
+        let shared = self.community_shared(&row.community).await?;
         Ok(CommunityPage {
             community: community_view(&row.community),
             membership: access.membership,
@@ -237,6 +277,70 @@ impl App {
             can_request: can(actor, Action::RequestToJoin(&access)),
             can_leave: can(actor, Action::Leave(&access)),
         })
+    }
+
+    /// A community's members, a page at a time, the most active first;
+    /// optionally only those at one participation level (`core`, `active`,
+    /// `peripheral`, `inactive`). Visible to whoever may see the community.
+    pub async fn community_members(
+        &self,
+        viewer: &Viewer,
+        slug: &str,
+        level: &str,
+        page: i64,
+    ) -> Result<MembersPage, AppError> {
+        let row = self.visible_community(viewer, slug).await?;
+        let level = match level.trim() {
+            "" => None,
+            word => Some(ParticipationLevel::parse(word).map_err(|m| AppError::invalid("level", m))?),
+        };
+        let page = page.max(1);
+        let bands = ParticipationBands::default();
+        let window_start = Timestamp::now().minus_days(bands.window_days);
+        let shared = self.community_shared(&row.community).await?;
+        let id = CommunityId(row.community.id);
+        let mut filter = MemberFilter::all(MembershipStatus::Active, window_start);
+        if let Some(level) = level {
+            (filter.min_recent, filter.max_recent) = contribution_band(level, &bands);
+        }
+        // Totals come from the counter and the (cached) participation summary,
+        // so the page agrees with the community page and counts nothing on
+        // read; whether another page follows is asked of the database itself.
+        let summary = shared.participation;
+        let total = match level {
+            None => row.community.member_count,
+            Some(ParticipationLevel::Core) => summary.core,
+            Some(ParticipationLevel::Active) => summary.active,
+            Some(ParticipationLevel::Peripheral) => summary.peripheral,
+            Some(ParticipationLevel::Inactive) => summary.inactive,
+        };
+        let offset = (page - 1).saturating_mul(MEMBERS_PER_PAGE);
+        // One more than a page tells whether another page follows.
+        let mut rows = self.store().list_members_page(id, &filter, MEMBERS_PER_PAGE + 1, offset).await?;
+        let has_next = rows.len() as i64 > MEMBERS_PER_PAGE;
+        rows.truncate(MEMBERS_PER_PAGE as usize);
+        Ok(MembersPage {
+            community: community_view(&row.community),
+            membership: access_of(&row).membership,
+            participation: summary,
+            level,
+            members: rows.into_iter().map(|m| member_view(m, &bands)).collect(),
+            page,
+            per_page: MEMBERS_PER_PAGE,
+            total,
+            has_next,
+        })
+    }
+
+    /// The viewer-independent part of a community page, from the cache when
+    /// it was built from the community's current version.
+    async fn community_shared(&self, row: &CommunityRow) -> Result<Arc<CommunityShared>, AppError> {
+        if let Some(shared) = self.inner.caches.community_pages.get(row.id, row.version) {
+            return Ok(shared);
+        }
+        let shared = Arc::new(self.load_community_shared(row).await?);
+        self.inner.caches.community_pages.put(row.id, row.version, shared.clone());
+        Ok(shared)
     }
 
     async fn load_community_shared(&self, row: &CommunityRow) -> Result<CommunityShared, AppError> {
@@ -275,19 +379,7 @@ impl App {
         let member_rows = store.list_members(id, MembershipStatus::Active, window_start, MEMBERS_MEASURED).await?;
         let counts: Vec<i64> = member_rows.iter().map(|m| m.recent_contributions).filter(|&n| n > 0).collect();
         let participation = copse_insight::summarize(&counts, row.member_count, &bands);
-        let members = member_rows
-            .into_iter()
-            .take(MEMBERS_SHOWN)
-            .map(|m| MemberView {
-                level: copse_insight::classify(m.recent_contributions, &bands),
-                role: MembershipRole::parse(&m.role).unwrap_or(MembershipRole::Member),
-                person: PersonRef { id: PersonId(m.person_id), handle: m.handle, name: m.name, team: m.team },
-                location: m.location,
-                time_zone: m.time_zone,
-                recent_contributions: m.recent_contributions,
-                joined_at: Timestamp(m.joined_at),
-            })
-            .collect();
+        let members = member_rows.into_iter().take(MEMBERS_SHOWN).map(|m| member_view(m, &bands)).collect();
         let stage_history = store
             .list_stage_changes(id)
             .await?
@@ -532,6 +624,19 @@ impl App {
                 at: Timestamp::now(),
             })
             .await?)
+    }
+
+    /// Adds an organizational goal that charters can link to (administrators).
+    pub async fn add_org_goal(&self, viewer: &Viewer, title: &str, description: &str) -> Result<OrgGoalId, AppError> {
+        viewer.require_person()?;
+        if !can(&viewer.actor, Action::Administer) {
+            return Err(AppError::Forbidden("only administrators manage organizational goals"));
+        }
+        let mut errors = copse_domain::FieldErrors::new();
+        let title = errors.check("title", copse_domain::parse_name(title, "Title", 120));
+        let description = errors.check("description", copse_domain::parse_text(description, "Description", 1000));
+        errors.finish()?;
+        Ok(self.store().insert_org_goal(&title.unwrap_or_default(), &description.unwrap_or_default()).await?)
     }
 
     /// The organization's goals, for charter forms.

@@ -34,6 +34,34 @@ pub struct FacilitatorRow {
     pub term_started_at: i64,
 }
 
+/// Which members to list: one membership state, and a band of recent
+/// activity (contributions since `window_start`, both bounds inclusive).
+#[derive(Debug, Clone, Copy)]
+pub struct MemberFilter {
+    pub status: MembershipStatus,
+    pub window_start: Timestamp,
+    pub min_recent: i64,
+    pub max_recent: i64,
+}
+
+impl MemberFilter {
+    /// Everyone in `status`, however active.
+    pub fn all(status: MembershipStatus, window_start: Timestamp) -> Self {
+        Self { status, window_start, min_recent: 0, max_recent: i64::MAX }
+    }
+}
+
+/// The `FROM ... WHERE` of listing members: `$1` community, `$2` status,
+/// `$3` window start, `$4`/`$5` activity bounds.
+macro_rules! members_matching {
+    () => {
+        "FROM memberships m JOIN people p ON p.id = m.person_id \
+         LEFT JOIN (SELECT person_id, COUNT(*) AS n, MAX(at) AS last_at FROM contributions \
+                    WHERE community_id = $1 AND at >= $3 GROUP BY person_id) a ON a.person_id = m.person_id \
+         WHERE m.community_id = $1 AND m.status = $2 AND COALESCE(a.n, 0) BETWEEN $4 AND $5"
+    };
+}
+
 /// A membership to set: who, where, in what role and state.
 #[derive(Debug, Clone, Copy)]
 pub struct MembershipChange {
@@ -181,20 +209,32 @@ impl Store {
         window_start: Timestamp,
         limit: i64,
     ) -> Result<Vec<MemberRow>, StoreError> {
+        let filter = MemberFilter::all(status, window_start);
+        self.list_members_page(community, &filter, limit, 0).await
+    }
+
+    /// One page of members matching `filter`, most active first, then by name.
+    pub async fn list_members_page(
+        &self,
+        community: CommunityId,
+        filter: &MemberFilter,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<MemberRow>, StoreError> {
         Ok(with_pool!(self, |pool| {
-            sqlx::query_as(
+            sqlx::query_as(concat!(
                 "SELECT p.id AS person_id, p.handle, p.name, p.team, p.location, p.time_zone, m.role, m.status, \
-                        m.created_at AS joined_at, COALESCE(a.n, 0) AS recent_contributions, a.last_at AS last_contribution_at \
-                 FROM memberships m JOIN people p ON p.id = m.person_id \
-                 LEFT JOIN (SELECT person_id, COUNT(*) AS n, MAX(at) AS last_at FROM contributions \
-                            WHERE community_id = $1 AND at >= $3 GROUP BY person_id) a ON a.person_id = m.person_id \
-                 WHERE m.community_id = $1 AND m.status = $2 \
-                 ORDER BY recent_contributions DESC, p.name LIMIT $4",
-            )
+                        m.created_at AS joined_at, COALESCE(a.n, 0) AS recent_contributions, a.last_at AS last_contribution_at ",
+                members_matching!(),
+                " ORDER BY recent_contributions DESC, p.name, p.id LIMIT $6 OFFSET $7"
+            ))
             .bind(community.0)
-            .bind(status.as_str())
-            .bind(window_start.millis())
+            .bind(filter.status.as_str())
+            .bind(filter.window_start.millis())
+            .bind(filter.min_recent)
+            .bind(filter.max_recent)
             .bind(limit)
+            .bind(offset.max(0))
             .fetch_all(pool)
             .await?
         }))

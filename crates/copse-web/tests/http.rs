@@ -581,3 +581,248 @@ async fn stored_text_is_escaped_in_pages() {
     assert!(!page.body.contains("<img src=x"));
     assert!(page.body.contains("&#60;script&#62;alert(1)&#60;/script&#62;"), "shown as text");
 }
+
+/// Adds `count` active members to `slug` straight through the store (no
+/// password hashing, so it is quick): `m00`, `m01`, ... named "Member 00",
+/// ... with `contributions(i)` contributions each in the last day.
+async fn crowd(t: &TestApp, slug: &str, count: usize, contributions: impl Fn(usize) -> usize) {
+    use copse_domain::{CommunityId, Handle, OrgRole, Profile, ProfileInput, Timestamp};
+    use copse_store::{MembershipChange, NewContribution, NewPerson};
+    let row = t.db.store.find_community_for_viewer(slug, None).await.unwrap().expect("community");
+    let community = CommunityId(row.community.id);
+    let people: Vec<NewPerson> = (0..count)
+        .map(|i| NewPerson {
+            handle: Handle::parse(&format!("m{i:02}")).unwrap(),
+            email: Some(format!("m{i:02}@example.com")),
+            role: OrgRole::Member,
+            profile: Profile::parse(&ProfileInput {
+                name: format!("Member {i:02}"),
+                team: "Platform".into(),
+                location: "Berlin".into(),
+                time_zone: "Europe/Berlin".into(),
+                work_start: "09:00".into(),
+                work_end: "17:00".into(),
+                experience: "senior".into(),
+                ..Default::default()
+            })
+            .unwrap(),
+            created_at: Timestamp::now(),
+        })
+        .collect();
+    let ids = t.db.store.insert_people(&people).await.unwrap();
+    let changes: Vec<MembershipChange> = ids
+        .iter()
+        .map(|&person| MembershipChange {
+            community,
+            person,
+            role: copse_domain::MembershipRole::Member,
+            status: copse_domain::MembershipStatus::Active,
+            actor: None,
+            at: Timestamp::now(),
+        })
+        .collect();
+    t.db.store.set_memberships(&changes).await.unwrap();
+    let items: Vec<NewContribution> = ids
+        .iter()
+        .enumerate()
+        .flat_map(|(i, &person)| {
+            (0..contributions(i)).map(move |n| NewContribution {
+                person,
+                community,
+                kind: "post",
+                at: Timestamp::now(),
+                reply_to: None,
+                source: "test",
+                source_ref: Some(format!("{i}-{n}")),
+            })
+        })
+        .collect();
+    if !items.is_empty() {
+        t.db.store.insert_contributions(&items).await.unwrap();
+    }
+}
+
+/// Rows on a members page (each has exactly one role cell).
+fn member_rows(body: &str) -> usize {
+    body.matches("<span class=\"role").count()
+}
+
+#[tokio::test]
+async fn the_members_page_lists_everyone_a_page_at_a_time_and_filters_by_level() {
+    let t = TestApp::new().await;
+    t.person("ada", false).await;
+    t.person("bob", false).await;
+    let ada = t.sign_in("ada").await;
+    let bob = t.sign_in("bob").await;
+    t.community(&ada, "big", "open").await;
+    // 69 more members: 5 core (12 contributions), 10 active (3), 10
+    // peripheral (1) and 44 silent; with ada (silent too) 70 in all.
+    crowd(&t, "big", 69, |i| match i {
+        0..5 => 12,
+        5..15 => 3,
+        15..25 => 1,
+        _ => 0,
+    })
+    .await;
+
+    // The community page shows the 12 most active and links to the rest.
+    let community = t.get("/communities/big", Some(&bob)).await;
+    assert_eq!(community.status, StatusCode::OK);
+    let list = community.body.split("class=\"member-list\"").nth(1).unwrap().split("</ul>").next().unwrap();
+    assert_eq!(list.matches("<li>").count(), 12, "12 members on the community page");
+    assert!(list.contains("Member 00"), "the most active first");
+    assert!(community.body.contains("href=\"/communities/big/members\">See all 70 members"));
+    assert!(community.body.contains("href=\"/communities/big/members?level=core\""), "the legend links to levels");
+
+    // An outsider of an open community sees all members, 60 at a time.
+    let first = t.get("/communities/big/members", Some(&bob)).await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert!(first.body.contains("<title>Members · Community big · copse</title>"));
+    assert!(first.body.contains("Members of Community big"));
+    assert_eq!(member_rows(&first.body), 60);
+    assert!(first.body.contains("Page 1 of 2"));
+    assert!(first.body.contains("href=\"/communities/big/members?page=2\" rel=\"next\""));
+    assert!(!first.body.contains("rel=\"prev\""));
+    let row_of = |body: &str, name: &str| body.find(name).unwrap_or_else(|| panic!("{name} is missing"));
+    assert!(row_of(&first.body, "Member 00") < row_of(&first.body, "Member 05"), "core before active");
+    assert!(row_of(&first.body, "Member 05") < row_of(&first.body, "Member 15"), "active before peripheral");
+    assert!(first.body.contains("Facilitator"), "roles are shown");
+    assert!(first.body.contains("Platform ·</span> <span class=\"nowrap\">Berlin"), "team and location");
+
+    let second = t.get("/communities/big/members?page=2", Some(&bob)).await;
+    assert_eq!(second.status, StatusCode::OK);
+    assert_eq!(member_rows(&second.body), 10);
+    assert!(second.body.contains("Page 2 of 2"));
+    assert!(second.body.contains("href=\"/communities/big/members\" rel=\"prev\""));
+    assert!(!second.body.contains("rel=\"next\""));
+    // Nobody is on two pages.
+    for i in 0..69 {
+        let name = format!("Member {i:02}<");
+        assert_eq!(
+            usize::from(first.body.contains(&name)) + usize::from(second.body.contains(&name)),
+            1,
+            "{name} appears on exactly one page"
+        );
+    }
+    let beyond = t.get("/communities/big/members?page=9", Some(&bob)).await;
+    assert_eq!(beyond.status, StatusCode::OK);
+    assert_eq!(member_rows(&beyond.body), 0);
+    assert!(beyond.body.contains("There is nobody on this page."));
+
+    // One level at a time.
+    let core = t.get("/communities/big/members?level=core", Some(&bob)).await;
+    assert_eq!(core.status, StatusCode::OK);
+    assert_eq!(member_rows(&core.body), 5);
+    assert!(core.body.contains("5 members at core level"));
+    assert!(core.body.contains("href=\"/communities/big/members?level=core\" aria-current=\"page\""));
+    assert!(core.body.contains("12 contributions"));
+    assert_eq!(member_rows(&t.get("/communities/big/members?level=active", Some(&bob)).await.body), 10);
+    assert_eq!(member_rows(&t.get("/communities/big/members?level=peripheral", Some(&bob)).await.body), 10);
+    let inactive = t.get("/communities/big/members?level=inactive", Some(&bob)).await;
+    assert_eq!(member_rows(&inactive.body), 45, "the silent 44 and ada");
+    assert!(!inactive.body.contains("rel=\"next\""));
+    assert!(inactive.body.contains("Ada Tester"));
+    let bogus = t.get("/communities/big/members?level=superstar", Some(&bob)).await;
+    assert_eq!(bogus.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn a_private_communitys_members_page_is_not_found_for_outsiders() {
+    let t = TestApp::new().await;
+    t.person("ada", false).await;
+    let bob_id = t.person("bob", false).await;
+    t.person("eve", false).await;
+    let ada = t.sign_in("ada").await;
+    let bob = t.sign_in("bob").await;
+    let eve = t.sign_in("eve").await;
+    t.community(&ada, "secret", "private").await;
+    t.add_member("secret", bob_id, copse_domain::MembershipRole::Member, copse_domain::MembershipStatus::Active).await;
+    let outsider = t.get("/communities/secret/members", Some(&eve)).await;
+    assert_eq!(outsider.status, StatusCode::NOT_FOUND);
+    assert!(!outsider.body.contains("Ada Tester"), "nothing about its members leaks");
+    assert_eq!(t.get("/communities/secret/members?level=core", Some(&eve)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(t.get("/communities/nothing-here/members", Some(&eve)).await.status, StatusCode::NOT_FOUND);
+    let signed_out = t.get("/communities/secret/members", None).await;
+    assert_eq!(signed_out.status, StatusCode::SEE_OTHER);
+    let member = t.get("/communities/secret/members", Some(&bob)).await;
+    assert_eq!(member.status, StatusCode::OK);
+    assert!(member.body.contains("Ada Tester") && member.body.contains("Bob Tester"));
+    assert_eq!(member_rows(&member.body), 2);
+}
+
+#[tokio::test]
+async fn form_errors_are_summarized_as_links_and_named_in_the_title() {
+    let t = TestApp::new().await;
+    t.person("ada", false).await;
+    let ada = t.sign_in("ada").await;
+    let fields = [
+        ("name", "Ada"),
+        ("time_zone", "Mars/Olympus"),
+        ("work_start", "09:00"),
+        ("work_end", "17:00"),
+        ("experience", "senior"),
+        ("skills", "Rust:wizard"),
+    ];
+    let profile = t.post_form("/profile/edit", Some(&ada), &fields).await;
+    assert_eq!(profile.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(profile.body.contains("<title>Error: Edit profile · copse</title>"), "{}", profile.body);
+    assert!(profile.body.contains("Please fix 2 problems below"));
+    assert!(profile.body.contains("<a href=\"#time_zone\">Time zone: "));
+    assert!(profile.body.contains("<a href=\"#skills\">Skills: "));
+    assert!(profile.body.contains("id=\"skills-error\""));
+    let clean = t.get("/profile/edit", Some(&ada)).await;
+    assert!(clean.body.contains("<title>Edit profile · copse</title>"));
+    assert!(!clean.body.contains("error-summary"));
+
+    let community = t
+        .post_form(
+            "/communities/new",
+            Some(&ada),
+            &[
+                ("name", "Good Name"),
+                ("slug", "Bad Slug!"),
+                ("domain", ""),
+                ("kind", "hobby"),
+                ("visibility", "open"),
+                ("channel_name_0", "Chat"),
+                ("channel_url_0", "https://chat.example.com"),
+                ("channel_name_1", "Wiki"),
+                ("channel_url_1", "javascript:alert(1)"),
+            ],
+        )
+        .await;
+    assert_eq!(community.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(community.body.contains("<title>Error: Start a community · copse</title>"));
+    assert!(community.body.contains("Please fix 4 problems below"));
+    assert!(community.body.contains("<a href=\"#channel_url_1\">Channels: "), "links to the wrong link");
+    assert_eq!(community.body.matches("aria-describedby=\"channels-error\"").count(), 1, "only that field is marked");
+    assert!(community.body.contains("<a href=\"#slug\">Address: "));
+    assert!(community.body.contains("<a href=\"#domain\">Domain: "));
+    assert!(community.body.contains("<a href=\"#kind-technical-practice\">Type: "));
+    assert!(community.body.contains("id=\"kind-technical-practice\""), "the link has a target");
+}
+
+#[tokio::test]
+async fn pages_speak_to_the_viewer_and_hide_what_they_already_know() {
+    let t = TestApp::new().await;
+    t.person("ada", false).await;
+    t.person("bob", false).await;
+    let ada = t.sign_in("ada").await;
+    let bob = t.sign_in("bob").await;
+    t.community(&ada, "arch", "request").await;
+    // The visibility badge is for people who are not in yet.
+    let badge = "class=\"badge vis\">Request to join";
+    assert!(t.get("/communities", Some(&bob)).await.body.contains(badge));
+    assert!(!t.get("/communities", Some(&ada)).await.body.contains(badge), "ada is in already");
+    // Working hours are "your time" on one's own profile.
+    let own = t.get("/people/ada", Some(&ada)).await;
+    assert!(own.body.contains("your time") && !own.body.contains("their time"));
+    assert!(own.body.contains("class=\"me\" href=\"/people/ada\" aria-current=\"page\""));
+    assert!(t.get("/people/ada", Some(&bob)).await.body.contains("their time"));
+    // More people filters fold away unless one of them is in use.
+    assert!(t.get("/people", Some(&ada)).await.body.contains("<details class=\"more-filters\">"));
+    let filtered = t.get("/people?team=Platform", Some(&ada)).await;
+    assert!(filtered.body.contains("<details class=\"more-filters\" open>"));
+    // The communities list has a heading between the page's h1 and the cards' h3s.
+    assert!(t.get("/communities", Some(&ada)).await.body.contains("<h2 class=\"visually-hidden\">"));
+}

@@ -72,6 +72,9 @@ enum AdminCommand {
         #[arg(long)]
         admin: bool,
     },
+    /// Set the organization's name shown on every page (running servers pick
+    /// it up when they restart).
+    SetOrgName { name: String },
     /// Fill an empty database with a generated organization, for benchmarks.
     Generate {
         /// Number of people (communities scale with it: one per 50 people).
@@ -194,6 +197,13 @@ async fn run(command: Command, mut config: Config) -> Result<()> {
                 Err(copse_app::AppError::Invalid(errors)) => bail!("cannot create {handle}: {errors}"),
                 Err(error) => bail!("cannot create {handle}: {error}"),
             }
+        }
+        Command::Admin { command: AdminCommand::SetOrgName { name } } => {
+            let name = copse_domain::parse_name(&name, "The organization's name", 80).map_err(anyhow::Error::msg)?;
+            let app = open(&config).await?;
+            app.store().set_setting("org_name", &name).await?;
+            eprintln!("The organization is now called {name}; restart running servers to show it.");
+            Ok(())
         }
         Command::Admin { command: AdminCommand::Generate { scale } } => {
             if scale == 0 {

@@ -31,7 +31,8 @@ pub fn routes() -> Router<WebState> {
         .route("/communities/{slug}/join", post(communities::join_community))
         .route("/communities/{slug}/request", post(communities::request_to_join))
         .route("/communities/{slug}/leave", post(communities::leave_community))
-        .route("/people", get(people::list_people))
+        .route("/people", get(people::list_people).post(people::create_person))
+        .route("/org-goals", get(people::list_org_goals).post(people::create_org_goal))
         .route("/people/{handle}", get(people::get_person).put(people::update_person))
         .route("/me", get(people::get_me))
         .fallback(crate::error::not_found)
@@ -59,11 +60,14 @@ pub fn openapi_routes() -> Router<WebState> {
         people::get_person,
         people::update_person,
         people::get_me,
+        people::create_person,
+        people::list_org_goals,
+        people::create_org_goal,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
-    tags((name = "communities", description = "Communities of practice"), (name = "people", description = "People and profiles"))
+    tags((name = "communities", description = "Communities of practice"), (name = "people", description = "People and profiles"), (name = "organization", description = "Organization-wide settings"))
 )]
 pub struct ApiDoc;
 

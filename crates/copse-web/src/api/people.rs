@@ -2,6 +2,8 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use copse_app::NewAccount;
 use copse_app::PeopleFilter;
 use copse_domain::ProfileInput;
 use serde::Deserialize;
@@ -98,4 +100,48 @@ pub async fn get_me(ApiViewer(viewer): ApiViewer) -> Json<MeOut> {
         role: viewer.actor.role.as_str().into(),
         time_zone: viewer.time_zone.name().into(),
     })
+}
+
+/// Creates a person with a local account (administrators only).
+#[utoipa::path(post, path = "/people", tag = "people", request_body = PersonCreate,
+    responses((status = 201, body = PersonOut), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_person(
+    State(state): State<WebState>,
+    ApiViewer(viewer): ApiViewer,
+    ApiJson(body): ApiJson<PersonCreate>,
+) -> Result<(StatusCode, Json<PersonOut>), ApiError> {
+    let account = NewAccount {
+        handle: body.handle,
+        name: body.name,
+        email: body.email,
+        password: body.password,
+        admin: body.admin,
+    };
+    state.app.admin_create_account(&viewer, &account).await?;
+    let page = state.app.profile_page(&viewer, &account.handle.trim().trim_start_matches('@').to_lowercase()).await?;
+    Ok((StatusCode::CREATED, Json(PersonOut::from(&page.person))))
+}
+
+/// The organization's goals.
+#[utoipa::path(get, path = "/org-goals", tag = "organization", responses((status = 200, body = Vec<OrgGoalOut>), (status = 401, body = Problem)))]
+pub async fn list_org_goals(
+    State(state): State<WebState>,
+    ApiViewer(viewer): ApiViewer,
+) -> Result<Json<Vec<OrgGoalOut>>, ApiError> {
+    viewer.require_person()?;
+    let goals = state.app.org_goals().await?;
+    Ok(Json(goals.into_iter().map(|(id, title)| OrgGoalOut { id: id.0, title }).collect()))
+}
+
+/// Adds an organizational goal (administrators only).
+#[utoipa::path(post, path = "/org-goals", tag = "organization", request_body = OrgGoalCreate,
+    responses((status = 201, body = OrgGoalOut), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_org_goal(
+    State(state): State<WebState>,
+    ApiViewer(viewer): ApiViewer,
+    ApiJson(body): ApiJson<OrgGoalCreate>,
+) -> Result<(StatusCode, Json<OrgGoalOut>), ApiError> {
+    let id = state.app.add_org_goal(&viewer, &body.title, &body.description).await?;
+    Ok((StatusCode::CREATED, Json(OrgGoalOut { id: id.0, title: body.title.trim().to_string() })))
 }

@@ -345,3 +345,31 @@ pub struct MeOut {
     pub role: String,
     pub time_zone: String,
 }
+
+/// A person with a local account, created by an administrator.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PersonCreate {
+    pub handle: String,
+    pub name: String,
+    #[serde(default)]
+    pub email: String,
+    /// At least 8 characters.
+    pub password: String,
+    /// Make the person an organization administrator.
+    #[serde(default)]
+    pub admin: bool,
+}
+
+/// One of the organization's goals, which community charters link to.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrgGoalOut {
+    pub id: i64,
+    pub title: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct OrgGoalCreate {
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+}

@@ -7,17 +7,21 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use copse_app::{AppError, CommunityFilter, CommunityPage, CommunityShared, Viewer};
+use copse_app::{
+    AppError, CommunityFilter, CommunityPage, CommunityShared, MemberView, MembersPage, ParticipationSummary, Viewer,
+};
 use copse_domain::{
-    Action, CommunityInput, CommunityType, FieldErrors, MAX_CHANNELS, MAX_GOALS, MembershipRole, MembershipStatus,
-    ParticipationLevel, Stage, Visibility, can,
+    Action, CommunityInput, CommunityType, FieldErrors, HttpUrl, MAX_CHANNELS, MAX_GOALS, MembershipRole,
+    MembershipStatus, ParticipationLevel, Stage, Visibility, can,
 };
 use serde::Deserialize;
 
 use super::home::NoticeQuery;
-use super::layout::{CardView, Layout, initials, membership_label, render, render_status};
+use super::layout::{
+    CardView, ErrorLink, Layout, error_links, form_title, initials, membership_label, render, render_status,
+};
 use crate::WebState;
-use crate::auth::PageViewer;
+use crate::auth::{PageViewer, urlencode};
 use crate::error::PageError;
 use crate::format;
 
@@ -83,6 +87,10 @@ pub async fn list_communities(
     render(&page)
 }
 
+/// The community page shows this many of the most active members and links
+/// to the members page for the rest.
+const MEMBERS_ON_COMMUNITY_PAGE: usize = 12;
+
 /// One segment of the participation bar.
 struct LevelShare {
     word: &'static str,
@@ -102,6 +110,28 @@ struct MemberRowView {
     level: &'static str,
     level_word: &'static str,
     facilitator: bool,
+}
+
+struct SponsorView {
+    handle: String,
+    name: String,
+    initials: String,
+    team: String,
+}
+
+impl From<&MemberView> for MemberRowView {
+    fn from(m: &MemberView) -> Self {
+        MemberRowView {
+            handle: m.person.handle.clone(),
+            name: m.person.name.clone(),
+            initials: initials(&m.person.name),
+            team: m.person.team.clone(),
+            location: m.location.clone(),
+            level: m.level.label(),
+            level_word: m.level.as_str(),
+            facilitator: m.role == MembershipRole::Facilitator,
+        }
+    }
 }
 
 struct FacilitatorRowView {
@@ -158,32 +188,29 @@ struct CommunityTemplate<'a> {
     members: Vec<MemberRowView>,
     more_members: i64,
     facilitators: Vec<FacilitatorRowView>,
+    sponsor: Option<SponsorView>,
     history: Vec<HistoryRow>,
     stage_steps: Vec<StageStep>,
     stage_error: Option<String>,
 }
 
-fn community_template<'a>(
-    page: &'a CommunityPage,
-    viewer: &Viewer,
-    layout: Layout,
-    stage_error: Option<String>,
-) -> CommunityTemplate<'a> {
-    let c = &page.community;
-    let shared = page.shared.as_ref();
-    let zone = viewer.time_zone;
-    let summary = shared.participation;
+fn level_count(summary: &ParticipationSummary, level: ParticipationLevel) -> i64 {
+    match level {
+        ParticipationLevel::Core => summary.core,
+        ParticipationLevel::Active => summary.active,
+        ParticipationLevel::Peripheral => summary.peripheral,
+        ParticipationLevel::Inactive => summary.inactive,
+    }
+}
+
+/// The participation bar's segments, one per level.
+fn participation_shares(summary: &ParticipationSummary) -> Vec<LevelShare> {
     let total = summary.total().max(1) as f64;
     let mut x = 0.0;
-    let participation: Vec<LevelShare> = ParticipationLevel::ALL
+    ParticipationLevel::ALL
         .iter()
         .map(|level| {
-            let count = match level {
-                ParticipationLevel::Core => summary.core,
-                ParticipationLevel::Active => summary.active,
-                ParticipationLevel::Peripheral => summary.peripheral,
-                ParticipationLevel::Inactive => summary.inactive,
-            };
+            let count = level_count(summary, *level);
             let width = count as f64 * 100.0 / total;
             let share = LevelShare {
                 word: level.as_str(),
@@ -196,7 +223,19 @@ fn community_template<'a>(
             x += width;
             share
         })
-        .collect();
+        .collect()
+}
+
+fn community_template<'a>(
+    page: &'a CommunityPage,
+    viewer: &Viewer,
+    layout: Layout,
+    stage_error: Option<String>,
+) -> CommunityTemplate<'a> {
+    let c = &page.community;
+    let shared = page.shared.as_ref();
+    let zone = viewer.time_zone;
+    let participation = participation_shares(&shared.participation);
     let participation_label =
         participation.iter().map(|p| format!("{} {}", p.count, p.label.to_lowercase())).collect::<Vec<_>>().join(", ");
     let current = c.stage.number();
@@ -228,21 +267,8 @@ fn community_template<'a>(
         members_count: c.member_count,
         participation,
         participation_label,
-        members: shared
-            .members
-            .iter()
-            .map(|m| MemberRowView {
-                handle: m.person.handle.clone(),
-                name: m.person.name.clone(),
-                initials: initials(&m.person.name),
-                team: m.person.team.clone(),
-                location: m.location.clone(),
-                level: m.level.label(),
-                level_word: m.level.as_str(),
-                facilitator: m.role == MembershipRole::Facilitator,
-            })
-            .collect(),
-        more_members: (c.member_count - shared.members.len() as i64).max(0),
+        members: shared.members.iter().take(MEMBERS_ON_COMMUNITY_PAGE).map(MemberRowView::from).collect(),
+        more_members: (c.member_count - shared.members.len().min(MEMBERS_ON_COMMUNITY_PAGE) as i64).max(0),
         facilitators: shared
             .facilitators
             .iter()
@@ -253,6 +279,12 @@ fn community_template<'a>(
                 since: format::date(f.term_started_at, zone),
             })
             .collect(),
+        sponsor: shared.sponsor.as_ref().map(|s| SponsorView {
+            handle: s.handle.clone(),
+            name: s.name.clone(),
+            initials: initials(&s.name),
+            team: s.team.clone(),
+        }),
         history: shared
             .stage_history
             .iter()
@@ -295,6 +327,151 @@ pub async fn show_community(
     }
 }
 
+/// One member on the members page.
+struct MemberDetailRow {
+    handle: String,
+    name: String,
+    initials: String,
+    team: String,
+    location: String,
+    level: &'static str,
+    level_word: &'static str,
+    facilitator: bool,
+    contributions: String,
+}
+
+/// A link that narrows the members page to one level (or none).
+struct LevelFilter {
+    label: &'static str,
+    count: i64,
+    href: String,
+    current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "members.html")]
+struct MembersTemplate {
+    layout: Layout,
+    slug: String,
+    community_name: String,
+    lead: String,
+    filters: Vec<LevelFilter>,
+    rows: Vec<MemberDetailRow>,
+    empty: String,
+    first_href: String,
+    page: i64,
+    pages: i64,
+    prev_href: Option<String>,
+    next_href: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct MembersQuery {
+    #[serde(default)]
+    level: String,
+    page: Option<i64>,
+}
+
+fn members_href(slug: &str, level: Option<ParticipationLevel>, page: i64) -> String {
+    let mut href = format!("/communities/{}/members", urlencode(slug));
+    let mut sep = '?';
+    if let Some(level) = level {
+        href.push_str(&format!("{sep}level={}", level.as_str()));
+        sep = '&';
+    }
+    if page > 1 {
+        href.push_str(&format!("{sep}page={page}"));
+    }
+    href
+}
+
+fn members_template(page: &MembersPage, layout: Layout) -> MembersTemplate {
+    let c = &page.community;
+    let summary = &page.participation;
+    let mut filters = vec![LevelFilter {
+        label: "Everyone",
+        count: c.member_count,
+        href: members_href(&c.slug, None, 1),
+        current: page.level.is_none(),
+    }];
+    filters.extend(ParticipationLevel::ALL.iter().map(|level| LevelFilter {
+        label: level.label(),
+        count: level_count(summary, *level),
+        href: members_href(&c.slug, Some(*level), 1),
+        current: page.level == Some(*level),
+    }));
+    let pages = ((page.total + page.per_page - 1) / page.per_page).max(1);
+    let first = (page.page - 1) * page.per_page + 1;
+    let last = first + page.members.len() as i64 - 1;
+    let who = match page.level {
+        None => format::count(page.total, "member", "members"),
+        Some(level) => {
+            format!("{} at {} level", format::count(page.total, "member", "members"), level.label().to_lowercase())
+        }
+    };
+    let lead = if page.members.is_empty() || page.total <= page.per_page {
+        format!("{who}, the most active first.")
+    } else {
+        format!("{who}, the most active first. Showing {first}–{last}.")
+    };
+    let empty = match (page.level, page.page) {
+        (_, n) if n > 1 => "There is nobody on this page.".to_string(),
+        (None, _) => "This community has no members yet.".to_string(),
+        (Some(level), _) => format!("Nobody is at {} level right now.", level.label().to_lowercase()),
+    };
+    MembersTemplate {
+        layout,
+        slug: c.slug.clone(),
+        community_name: c.name.clone(),
+        lead,
+        filters,
+        rows: page
+            .members
+            .iter()
+            .map(|m| MemberDetailRow {
+                handle: m.person.handle.clone(),
+                name: m.person.name.clone(),
+                initials: initials(&m.person.name),
+                team: m.person.team.clone(),
+                location: m.location.clone(),
+                level: m.level.label(),
+                level_word: m.level.as_str(),
+                facilitator: m.role == MembershipRole::Facilitator,
+                contributions: match m.recent_contributions {
+                    0 => "no contributions".to_string(),
+                    n => format::count(n, "contribution", "contributions"),
+                },
+            })
+            .collect(),
+        empty,
+        first_href: members_href(&c.slug, page.level, 1),
+        page: page.page,
+        pages: pages.max(page.page),
+        prev_href: (page.page > 1).then(|| members_href(&c.slug, page.level, page.page - 1)),
+        next_href: page.has_next.then(|| members_href(&c.slug, page.level, page.page + 1)),
+    }
+}
+
+/// All of a community's members, a page at a time, optionally one level.
+pub async fn show_members(
+    State(state): State<WebState>,
+    PageViewer { viewer, csrf }: PageViewer,
+    Path(slug): Path<String>,
+    Query(query): Query<MembersQuery>,
+) -> Response {
+    match state.app.community_members(&viewer, &slug, &query.level, query.page.unwrap_or(1)).await {
+        Ok(page) => {
+            let mut title = format!("Members · {}", page.community.name);
+            if page.page > 1 {
+                title = format!("Members, page {} · {}", page.page, page.community.name);
+            }
+            let layout = Layout::new(title, state.app.org_name(), Some(&viewer), &csrf, "communities");
+            render(&members_template(&page, layout))
+        }
+        Err(error) => PageError::from(error).into_response(),
+    }
+}
+
 struct GoalRow {
     index: usize,
     number: usize,
@@ -307,6 +484,9 @@ struct ChannelRow {
     number: usize,
     name: String,
     url: String,
+    /// Whether this row is what the "channels" error is about.
+    name_invalid: bool,
+    url_invalid: bool,
 }
 
 #[derive(Template)]
@@ -319,11 +499,46 @@ struct CommunityForm {
     cancel_href: String,
     input: CommunityInput,
     errors: FieldErrors,
+    error_links: Vec<ErrorLink>,
     types: Vec<(&'static str, &'static str, &'static str)>,
     visibilities: Vec<(&'static str, &'static str, &'static str)>,
     org_goals: Vec<(String, String)>,
     goal_rows: Vec<GoalRow>,
     channel_rows: Vec<ChannelRow>,
+}
+
+/// Where each field's error summary line links to, and the field's name.
+/// Channel errors link to the first channel row that is wrong.
+fn community_field(field: &'static str, channel_rows: &[ChannelRow]) -> Option<(String, &'static str)> {
+    let (target, label) = match field {
+        "name" => ("name", "Name"),
+        "slug" => ("slug", "Address"),
+        "domain" => ("domain", "Domain"),
+        "kind" => ("kind-technical-practice", "Type"),
+        "visibility" => ("visibility-open", "Visibility"),
+        "purpose" => ("purpose", "Purpose"),
+        "in_scope" => ("in_scope", "In-scope topics"),
+        "out_of_scope" => ("out_of_scope", "Out-of-scope topics"),
+        "goals" => ("goal_text_0", "Goals"),
+        "channels" => {
+            let target = channel_rows
+                .iter()
+                .find_map(|ch| {
+                    if ch.name_invalid {
+                        Some(format!("channel_name_{}", ch.index))
+                    } else if ch.url_invalid {
+                        Some(format!("channel_url_{}", ch.index))
+                    } else {
+                        None
+                    }
+                })
+                .unwrap_or_else(|| "channel_name_0".to_string());
+            return Some((target, "Channels"));
+        }
+        "sponsor" => ("sponsor", "Executive sponsor"),
+        _ => return None,
+    };
+    Some((target.to_string(), label))
 }
 
 /// Form fields arrive flat (`goal_text_0`, `channel_url_1`, ...); gather them.
@@ -368,9 +583,14 @@ async fn community_form(
     let channel_rows = (0..channel_count)
         .map(|i| {
             let (name, url) = input.channels.get(i).cloned().unwrap_or_default();
-            ChannelRow { index: i, number: i + 1, name, url }
+            // Rows left empty are skipped; in a half-filled row, say which half
+            // is wrong (the same rules `CommunityDraft::parse` applies).
+            let checked = errors.get("channels").is_some() && !(name.trim().is_empty() && url.trim().is_empty());
+            let name_invalid = checked && (name.trim().is_empty() || name.trim().chars().count() > 60);
+            let url_invalid = checked && HttpUrl::parse(&url).is_err();
+            ChannelRow { index: i, number: i + 1, name, url, name_invalid, url_invalid }
         })
-        .collect();
+        .collect::<Vec<_>>();
     let (heading, action, submit_label, cancel_href) = match existing {
         Some(slug) => (
             format!("Edit {}", input.name),
@@ -386,7 +606,8 @@ async fn community_form(
         ),
     };
     Ok(CommunityForm {
-        layout: Layout::new(heading.clone(), state.app.org_name(), Some(viewer), csrf, "communities"),
+        layout: Layout::new(form_title(&heading, &errors), state.app.org_name(), Some(viewer), csrf, "communities"),
+        error_links: error_links(&errors, |field| community_field(field, &channel_rows)),
         heading,
         action,
         submit_label,

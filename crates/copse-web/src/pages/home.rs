@@ -16,7 +16,8 @@ use crate::error::PageError;
 #[template(path = "home.html")]
 struct HomePage {
     layout: Layout,
-    first_name: String,
+    greeting: String,
+    lead: &'static str,
     can_create: bool,
     mine: Vec<CardView>,
     discover: Vec<CardView>,
@@ -45,7 +46,17 @@ pub async fn show_home(
     };
     let page = HomePage {
         layout: Layout::new("Home", app.org_name(), Some(&viewer), &csrf, "home").with_notice(query.notice.as_deref()),
-        first_name: viewer.name.split_whitespace().next().unwrap_or(&viewer.name).to_string(),
+        greeting: match (mine.is_empty(), viewer.name.split_whitespace().next()) {
+            (true, Some(first)) => format!("Welcome, {first}"),
+            (true, None) => "Welcome".to_string(),
+            (false, Some(first)) => format!("Welcome back, {first}"),
+            (false, None) => "Welcome back".to_string(),
+        },
+        lead: if mine.is_empty() {
+            "Communities of practice are groups of people who share a craft. Find yours below."
+        } else {
+            "Your communities, and others worth a look."
+        },
         can_create: can(&viewer.actor, Action::CreateCommunity),
         mine: mine.iter().map(CardView::from).collect(),
         discover: discover.iter().map(CardView::from).collect(),

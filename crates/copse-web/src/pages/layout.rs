@@ -5,7 +5,7 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use copse_app::{CommunityCard, Viewer};
-use copse_domain::{Action, MembershipRole, MembershipStatus, can};
+use copse_domain::{Action, FieldErrors, MembershipRole, MembershipStatus, Visibility, can};
 
 use crate::format;
 
@@ -106,7 +106,9 @@ pub struct CardView {
     pub stage: &'static str,
     pub stage_word: &'static str,
     pub visibility: &'static str,
-    pub visibility_word: &'static str,
+    /// Whether to show how people get in: not for open communities, and not
+    /// to someone who is already in, invited or asking.
+    pub show_visibility: bool,
     pub members: String,
     pub membership: Option<&'static str>,
 }
@@ -131,11 +133,42 @@ impl From<&CommunityCard> for CardView {
             stage: c.stage.label(),
             stage_word: c.stage.as_str(),
             visibility: c.visibility.label(),
-            visibility_word: c.visibility.as_str(),
+            show_visibility: c.visibility != Visibility::Open && card.membership.is_none(),
             members: format::count(c.member_count, "member", "members"),
             membership: membership_label(card.membership),
         }
     }
+}
+
+/// One line of a form's error summary: a link to the field and what is wrong
+/// with it.
+pub struct ErrorLink {
+    /// The `id` of the control to jump to.
+    pub target: String,
+    pub text: String,
+}
+
+/// The summary lines for a form's errors, in the order they were found.
+/// `field` names each error's control id and label; unknown fields link to an
+/// element with the field's own name.
+pub fn error_links(
+    errors: &FieldErrors,
+    field: impl Fn(&'static str) -> Option<(String, &'static str)>,
+) -> Vec<ErrorLink> {
+    errors
+        .0
+        .iter()
+        .map(|e| {
+            let (target, label) = field(e.field).unwrap_or_else(|| (e.field.to_string(), e.field));
+            ErrorLink { target, text: format!("{label}: {}", e.message) }
+        })
+        .collect()
+}
+
+/// A form page's title: "Error: " first when the form has errors, so screen
+/// reader users hear it as soon as the page loads.
+pub fn form_title(title: &str, errors: &FieldErrors) -> String {
+    if errors.is_empty() { title.to_string() } else { format!("Error: {title}") }
 }
 
 #[derive(Template)]

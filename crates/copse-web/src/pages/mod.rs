@@ -26,7 +26,7 @@ pub fn routes(state: WebState) -> Router<WebState> {
         .route("/communities/{slug}/join", post(communities::join_community))
         .route("/communities/{slug}/request", post(communities::request_to_join))
         .route("/communities/{slug}/leave", post(communities::leave_community))
-        .route("/communities/{slug}/members", post(communities::manage_member))
+        .route("/communities/{slug}/members", get(communities::show_members).post(communities::manage_member))
         .route("/people", get(people::list_people))
         .route("/people/{handle}", get(people::show_profile))
         .route("/profile/edit", get(people::edit_profile).post(people::update_profile))

@@ -11,7 +11,7 @@ use copse_domain::{ApiTokenId, ExperienceLevel, FieldErrors, OrgRole, ProfileInp
 use serde::Deserialize;
 
 use super::home::NoticeQuery;
-use super::layout::{CardView, Layout, initials, render, render_status};
+use super::layout::{CardView, ErrorLink, Layout, error_links, form_title, initials, render, render_status};
 use crate::WebState;
 use crate::auth::{PageViewer, urlencode};
 use crate::error::PageError;
@@ -34,6 +34,8 @@ struct PeoplePage {
     skill: String,
     team: String,
     location: String,
+    /// How many of the filters under "More filters" are set.
+    more_set: usize,
     teams: Vec<String>,
     locations: Vec<String>,
     people: Vec<PersonCard>,
@@ -98,6 +100,7 @@ pub async fn list_people(
         page: directory.page,
         prev_href: (directory.page > 1).then(|| href(directory.page - 1)),
         next_href: directory.has_next.then(|| href(directory.page + 1)),
+        more_set: [&query.skill, &query.team, &query.location].iter().filter(|v| !v.trim().is_empty()).count(),
         q: query.q,
         skill: query.skill,
         team: query.team,
@@ -118,6 +121,8 @@ struct ProfileTemplate<'a> {
     is_self: bool,
     local_time: String,
     working_hours: String,
+    /// "your time" on one's own profile, "their time" on others'.
+    whose_time: &'static str,
     joined: String,
     cards: Vec<CardView>,
 }
@@ -149,7 +154,8 @@ pub async fn show_profile(
         is_admin: p.role == OrgRole::Admin,
         is_self,
         local_time: Timestamp::now().to_utc().with_timezone(&their_zone.0).format("%H:%M (%a)").to_string(),
-        working_hours: format!("{}–{} their time", p.working_hours.start_text(), p.working_hours.end_text()),
+        working_hours: format!("{}–{}", p.working_hours.start_text(), p.working_hours.end_text()),
+        whose_time: if is_self { "your time" } else { "their time" },
         joined: format::date(p.joined_at, viewer.time_zone),
         cards: page.communities.iter().map(CardView::from).collect(),
         page: &page,
@@ -172,6 +178,7 @@ struct ProfileForm {
     handle: String,
     input: ProfileInput,
     errors: FieldErrors,
+    error_links: Vec<ErrorLink>,
     text_fields: Vec<TextField>,
     experience_levels: Vec<(&'static str, &'static str)>,
     zones: Vec<&'static str>,
@@ -196,7 +203,8 @@ fn profile_form(
         field("location", "Location (city or office)", &input.location),
     ];
     ProfileForm {
-        layout: Layout::new("Edit profile", state.app.org_name(), Some(viewer), csrf, "me"),
+        layout: Layout::new(form_title("Edit profile", &errors), state.app.org_name(), Some(viewer), csrf, "me"),
+        error_links: error_links(&errors, profile_field),
         handle: viewer.handle.clone(),
         text_fields,
         experience_levels: ExperienceLevel::ALL.iter().map(|x| (x.as_str(), x.label())).collect(),
@@ -204,6 +212,23 @@ fn profile_form(
         input,
         errors,
     }
+}
+
+/// Where each field's error summary line links to, and the field's name.
+fn profile_field(field: &'static str) -> Option<(String, &'static str)> {
+    let (target, label) = match field {
+        "name" => ("name", "Name"),
+        "team" => ("team", "Team"),
+        "location" => ("location", "Location"),
+        "experience" => ("experience", "Experience"),
+        "time_zone" => ("time_zone", "Time zone"),
+        "working_hours" => ("work_start", "Working hours"),
+        "skills" => ("skills", "Skills"),
+        "interests" => ("interests", "Interests"),
+        "bio" => ("bio", "About you"),
+        _ => return None,
+    };
+    Some((target.to_string(), label))
 }
 
 /// Suggestions for the time-zone field; any IANA name is accepted.
