@@ -28,7 +28,6 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 CHROMIUM = "/usr/bin/chromium"
@@ -123,9 +122,13 @@ class Journey:
         assert self.find_all("main#main"), f"{path} did not render a copse page (title {self.driver.title!r})"
 
     def wait_ready(self) -> None:
-        WebDriverWait(self.driver, 20).until(
-            lambda d: d.execute_script("return document.readyState") == "complete"
-        )
+        def ready(driver: WebDriver) -> bool:
+            try:
+                return driver.execute_script("return document.readyState") == "complete"
+            except WebDriverException:
+                return False
+
+        WebDriverWait(self.driver, 20).until(ready)
 
     def path(self) -> str:
         return urlparse(self.driver.current_url).path
@@ -146,10 +149,21 @@ class Journey:
         raise AssertionError(f"no button {text!r} in {scope} on {self.path()}")
 
     def submit_with(self, element: WebElement) -> None:
-        """Clicks a submit button and waits for the next page."""
-        old = self.find("html")
+        """Clicks a submit button (or link) and waits for the next page."""
+        # Mark the current document; the next page is a new document without
+        # the mark. (Waiting for the old <html> element to go stale is racy in
+        # Chromium, which sometimes reports "node does not belong to the
+        # document" instead of a stale element.)
+        self.driver.execute_script("window.__copseOldPage = true;")
         element.click()
-        WebDriverWait(self.driver, 20).until(EC.staleness_of(old))
+
+        def navigated(driver: WebDriver) -> bool:
+            try:
+                return driver.execute_script("return window.__copseOldPage === undefined;") is True
+            except WebDriverException:
+                return False  # mid-navigation; ask again
+
+        WebDriverWait(self.driver, 20).until(navigated)
         self.wait_ready()
 
     def notice(self) -> str:
@@ -203,10 +217,7 @@ class Journey:
         names = [a.text.strip() for a in self.find_all("ul.cards li.card h3 a")]
         assert COMMUNITY_NAME in names, f"{COMMUNITY_NAME!r} should be found for q=rust, got {names}"
         link = next(a for a in self.find_all("ul.cards li.card h3 a") if a.text.strip() == COMMUNITY_NAME)
-        old = self.find("html")
-        link.click()
-        WebDriverWait(self.driver, 20).until(EC.staleness_of(old))
-        self.wait_ready()
+        self.submit_with(link)
         assert self.path() == f"/communities/{COMMUNITY}", self.path()
         assert self.find("main h1").text.strip() == COMMUNITY_NAME
 

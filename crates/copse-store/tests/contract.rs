@@ -309,3 +309,57 @@ async fn settings_keep_the_first_value_written() {
     db.store.set_setting("secret", "three").await.unwrap();
     assert_eq!(db.store.find_setting("secret").await.unwrap().as_deref(), Some("three"));
 }
+
+#[tokio::test]
+async fn members_page_by_activity_without_overlap() {
+    let db = TestDb::new().await;
+    let ada = person(&db.store, "ada", "Platform").await;
+    let id = community(&db.store, "rust", "open", ada).await;
+    let mut people = vec![ada];
+    for i in 0..6 {
+        let p = person(&db.store, &format!("p{i}"), "Data").await;
+        db.store
+            .set_membership(&MembershipChange {
+                community: id,
+                person: p,
+                role: MembershipRole::Member,
+                status: MembershipStatus::Active,
+                actor: None,
+                at: Timestamp::now(),
+            })
+            .await
+            .unwrap();
+        people.push(p);
+    }
+    // p0 has 5 contributions, p1 has 2, everyone else none.
+    let mut items = Vec::new();
+    for (who, n) in [(people[1], 5), (people[2], 2)] {
+        for k in 0..n {
+            items.push(NewContribution {
+                person: who,
+                community: id,
+                kind: "post",
+                at: Timestamp::now(),
+                reply_to: None,
+                source: "test",
+                source_ref: Some(format!("{}-{k}", who.0)),
+            });
+        }
+    }
+    db.store.insert_contributions(&items).await.unwrap();
+    let since = Timestamp::now().minus_days(90);
+    let all = MemberFilter::all(MembershipStatus::Active, since);
+    let first = db.store.list_members_page(id, &all, 4, 0).await.unwrap();
+    let second = db.store.list_members_page(id, &all, 4, 4).await.unwrap();
+    assert_eq!(first.len(), 4);
+    assert_eq!(second.len(), 3);
+    assert_eq!(first[0].handle, "p0");
+    assert_eq!(first[1].handle, "p1");
+    let mut seen: Vec<String> = first.iter().chain(second.iter()).map(|m| m.handle.clone()).collect();
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 7, "no member on two pages");
+    let active = MemberFilter { min_recent: 2, max_recent: 4, ..all };
+    let band = db.store.list_members_page(id, &active, 10, 0).await.unwrap();
+    assert_eq!(band.iter().map(|m| m.handle.as_str()).collect::<Vec<_>>(), vec!["p1"]);
+}

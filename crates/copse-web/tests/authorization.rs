@@ -172,6 +172,7 @@ async fn every_community_route_for_every_role_and_visibility() {
                 _ => StatusCode::NOT_FOUND,
             };
             check("GET page", page, expected_page);
+            check("GET members page", t.get(&format!("/communities/{slug}/members"), s).await.status, expected_page);
             check(
                 "GET edit",
                 t.get(&format!("/communities/{slug}/edit"), s).await.status,

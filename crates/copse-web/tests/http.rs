@@ -826,3 +826,32 @@ async fn pages_speak_to_the_viewer_and_hide_what_they_already_know() {
     // The communities list has a heading between the page's h1 and the cards' h3s.
     assert!(t.get("/communities", Some(&ada)).await.body.contains("<h2 class=\"visually-hidden\">"));
 }
+
+#[tokio::test]
+async fn the_communities_list_pages_through_many_communities() {
+    let t = TestApp::new().await;
+    t.person("ada", false).await;
+    let token = t.token("ada").await;
+    for i in 0..50 {
+        let body = json!({"name": format!("Guild {i:02}"), "domain": "d", "kind": "role-based", "visibility": "open"});
+        assert_eq!(
+            t.api(Method::POST, "/api/v1/communities", Some(&token), Some(body)).await.status,
+            StatusCode::CREATED
+        );
+    }
+    let ada = t.sign_in("ada").await;
+    let first = t.get("/communities?kind=role-based", Some(&ada)).await;
+    let cards = |body: &str| body.matches("<li class=\"card").count();
+    assert_eq!(cards(&first.body), 48);
+    assert!(first.body.contains("Communities 1–48"));
+    assert!(
+        first.body.contains("href=\"/communities?q=&#38;kind=role-based&#38;stage=&#38;page=2\""),
+        "a next link keeps the filters: {}",
+        first.body
+    );
+    let second = t.get("/communities?kind=role-based&page=2", Some(&ada)).await;
+    assert_eq!(cards(&second.body), 2);
+    assert!(second.body.contains("rel=\"prev\"") && !second.body.contains("rel=\"next\""));
+    let api = t.api(Method::GET, "/api/v1/communities?per_page=20&page=3", Some(&token), None).await.json();
+    assert_eq!(api.as_array().unwrap().len(), 10);
+}

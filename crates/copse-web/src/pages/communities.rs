@@ -45,6 +45,9 @@ struct CommunitiesPage {
     cards: Vec<CardView>,
     types: Vec<(&'static str, &'static str)>,
     stages: Vec<(&'static str, &'static str)>,
+    page: i64,
+    prev_href: Option<String>,
+    next_href: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -69,23 +72,47 @@ pub async fn list_communities(
         stage: query.stage.clone(),
         exclude_joined: false,
     };
-    let cards = match state.app.discover_communities(&viewer, &filter, query.page.unwrap_or(1), 48).await {
-        Ok(page) => page.cards,
+    let found = match state.app.discover_communities(&viewer, &filter, query.page.unwrap_or(1), DISCOVER_PER_PAGE).await
+    {
+        Ok(found) => found,
         Err(error) => return PageError::from(error).into_response(),
+    };
+    let href = |page: i64| {
+        format!(
+            "/communities?q={}&kind={}&stage={}&page={page}",
+            urlencode(&query.q),
+            urlencode(&query.kind),
+            urlencode(&query.stage)
+        )
+    };
+    let shown = found.cards.len() as i64;
+    let first = (found.page - 1) * DISCOVER_PER_PAGE + 1;
+    let results = if found.page == 1 && !found.has_next {
+        format::count(shown, "community", "communities")
+    } else if shown == 0 {
+        "No communities on this page".to_string()
+    } else {
+        format!("Communities {first}–{}, most members first", first + shown - 1)
     };
     let page = CommunitiesPage {
         layout: Layout::new("Communities", state.app.org_name(), Some(&viewer), &csrf, "communities"),
-        results: format::count(cards.len() as i64, "community", "communities"),
-        q: query.q,
-        kind: query.kind,
-        stage: query.stage,
+        results,
+        q: query.q.clone(),
+        kind: query.kind.clone(),
+        stage: query.stage.clone(),
         can_create: can(&viewer.actor, Action::CreateCommunity),
-        cards: cards.iter().map(CardView::from).collect(),
+        cards: found.cards.iter().map(CardView::from).collect(),
         types: types(),
         stages: stages(),
+        page: found.page,
+        prev_href: (found.page > 1).then(|| href(found.page - 1)),
+        next_href: found.has_next.then(|| href(found.page + 1)),
     };
     render(&page)
 }
+
+/// Communities per page of the discovery list.
+const DISCOVER_PER_PAGE: i64 = 48;
 
 /// The community page shows this many of the most active members and links
 /// to the members page for the rest.
