@@ -20,7 +20,7 @@ mod people;
 
 pub use accounts::{ApiTokenView, Credentials, NewAccount, SessionToken, Viewer};
 pub use communities::*;
-pub use copse_store::{Backend, CommunityFilter, PeopleFilter, Store, StoreError, StoreOptions};
+pub use copse_store::{Backend, CommunityFilter, MAX_TEAM_CHOICES, PeopleFilter, Store, StoreError, StoreOptions};
 pub use error::AppError;
 pub use people::*;
 

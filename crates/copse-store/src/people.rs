@@ -48,6 +48,15 @@ pub struct PeopleFilter {
     pub skill: String,
 }
 
+macro_rules! team_choices_limit {
+    () => {
+        "201"
+    };
+}
+
+/// More distinct teams than this are not offered as a list to choose from.
+pub const MAX_TEAM_CHOICES: usize = 200;
+
 macro_rules! person_columns {
     () => {
         "p.id, p.handle, p.name, p.email, p.org_role, p.team, p.location, p.time_zone, \
@@ -269,7 +278,7 @@ impl Store {
             person_columns!(),
             " FROM people p \
              WHERE ($1 = '' OR p.search_text LIKE $2 ESCAPE '\\') \
-               AND ($3 = '' OR p.team = $3) \
+               AND ($3 = '' OR LOWER(p.team) = $3) \
                AND ($4 = '' OR p.location = $4) \
                AND ($5 = '' OR EXISTS (SELECT 1 FROM person_skills s WHERE s.person_id = p.id AND LOWER(s.skill) = $5)) \
              ORDER BY p.name, p.id LIMIT $6 OFFSET $7"
@@ -281,7 +290,7 @@ impl Store {
             sqlx::query_as(sql)
                 .bind(&query)
                 .bind(&pattern)
-                .bind(filter.team.trim())
+                .bind(filter.team.trim().to_lowercase())
                 .bind(filter.location.trim())
                 .bind(&skill)
                 .bind(limit)
@@ -291,12 +300,17 @@ impl Store {
         }))
     }
 
-    /// Distinct teams and locations, for the directory's filters.
+    /// Distinct teams and locations, for the directory's filters: at most
+    /// [`MAX_TEAM_CHOICES`] + 1 teams, so callers can tell a complete list from
+    /// one too long to offer as choices.
     pub async fn list_teams_and_locations(&self) -> Result<(Vec<String>, Vec<String>), StoreError> {
         let (teams, locations): (Vec<(String,)>, Vec<(String,)>) = with_pool!(self, |pool| {
-            let teams = sqlx::query_as("SELECT DISTINCT team FROM people WHERE team <> '' ORDER BY team LIMIT 500")
-                .fetch_all(pool)
-                .await?;
+            let teams = sqlx::query_as(concat!(
+                "SELECT DISTINCT team FROM people WHERE team <> '' ORDER BY team LIMIT ",
+                team_choices_limit!()
+            ))
+            .fetch_all(pool)
+            .await?;
             let locations =
                 sqlx::query_as("SELECT DISTINCT location FROM people WHERE location <> '' ORDER BY location LIMIT 500")
                     .fetch_all(pool)

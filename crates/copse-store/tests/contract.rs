@@ -116,7 +116,7 @@ async fn the_directory_filters_and_pages() {
     }
     let all = db.store.list_people(&PeopleFilter::default(), 0, 10).await.unwrap();
     assert_eq!(all.len(), 4);
-    let platform = PeopleFilter { team: "Platform".into(), ..Default::default() };
+    let platform = PeopleFilter { team: "platform".into(), ..Default::default() };
     assert_eq!(db.store.list_people(&platform, 0, 10).await.unwrap().len(), 2);
     let by_text = PeopleFilter { query: "BOB".into(), ..Default::default() };
     assert_eq!(db.store.list_people(&by_text, 0, 10).await.unwrap()[0].handle, "bob");

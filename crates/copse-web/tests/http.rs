@@ -855,3 +855,48 @@ async fn the_communities_list_pages_through_many_communities() {
     let api = t.api(Method::GET, "/api/v1/communities?per_page=20&page=3", Some(&token), None).await.json();
     assert_eq!(api.as_array().unwrap().len(), 10);
 }
+
+#[tokio::test]
+async fn the_team_filter_is_a_list_for_a_few_teams_and_a_text_field_for_many() {
+    let t = TestApp::new().await;
+    t.person("ada", false).await;
+    let ada = t.sign_in("ada").await;
+    let few = t.get("/people", Some(&ada)).await;
+    assert!(few.body.contains("<select id=\"team\""));
+    let mut many = Vec::new();
+    for i in 0..=copse_app::MAX_TEAM_CHOICES {
+        many.push(copse_store::NewPerson {
+            handle: copse_domain::Handle::parse(&format!("p{i}")).unwrap(),
+            email: None,
+            role: copse_domain::OrgRole::Member,
+            profile: copse_domain::Profile::parse(&copse_domain::ProfileInput {
+                name: format!("Person {i}"),
+                team: format!("Team {i:03}"),
+                time_zone: "UTC".into(),
+                work_start: "09:00".into(),
+                work_end: "17:00".into(),
+                experience: "mid".into(),
+                ..Default::default()
+            })
+            .unwrap(),
+            created_at: copse_domain::Timestamp::now(),
+        });
+    }
+    t.db.store.insert_people(&many).await.unwrap();
+    // The filter lists are cached for a minute; a fresh app sees the new teams.
+    let fresh = copse_web::router(copse_app::App::new(t.db.store.clone(), Default::default()).await.unwrap());
+    let request = axum::http::Request::builder()
+        .uri("/people?team=team+007")
+        .header("cookie", &ada.cookie)
+        .body(Body::empty())
+        .unwrap();
+    let response = tower::ServiceExt::oneshot(fresh, request).await.unwrap();
+    let body =
+        String::from_utf8(http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes().to_vec())
+            .unwrap();
+    assert!(
+        body.contains("<input id=\"team\" name=\"team\" type=\"text\" value=\"team 007\""),
+        "a text field keeps the query"
+    );
+    assert_eq!(body.matches("class=\"person-card\"").count(), 1, "matched case-insensitively");
+}

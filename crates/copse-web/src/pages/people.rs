@@ -36,7 +36,7 @@ struct PeoplePage {
     location: String,
     /// How many of the filters under "More filters" are set.
     more_set: usize,
-    teams: Vec<String>,
+    team_choices: Option<Vec<String>>,
     locations: Vec<String>,
     people: Vec<PersonCard>,
     page: i64,
@@ -83,7 +83,8 @@ pub async fn list_people(
     };
     let page = PeoplePage {
         layout: Layout::new("People", state.app.org_name(), Some(&viewer), &csrf, "people"),
-        teams: directory.teams.0.clone(),
+        // A list of thousands of teams helps nobody: offer a text field then.
+        team_choices: (directory.teams.0.len() <= copse_app::MAX_TEAM_CHOICES).then(|| directory.teams.0.clone()),
         locations: directory.teams.1.clone(),
         people: directory
             .people
