@@ -49,7 +49,8 @@ session=$(awk '$6 == "copse_session" { print $7 }' "$jar")
 [ -n "$session" ] || { echo "sign-in failed"; exit 1; }
 cookie="Cookie: copse_session=$session"
 
-# A community of typical size: the median of the listing.
+# The median of the first page of the listing (the 50 most-joined communities),
+# so a large, popular community.
 slugs=$(curl -fs -H "$cookie" "http://127.0.0.1:$PORT/api/v1/communities" | grep -o '"slug":"[^"]*"' | sed 's/"slug":"//; s/"//')
 count=$(printf '%s\n' "$slugs" | wc -l)
 slug=$(printf '%s\n' "$slugs" | sed -n "$(( (count + 1) / 2 ))p")

@@ -900,3 +900,19 @@ async fn the_team_filter_is_a_list_for_a_few_teams_and_a_text_field_for_many() {
     );
     assert_eq!(body.matches("class=\"person-card\"").count(), 1, "matched case-insensitively");
 }
+
+#[tokio::test]
+async fn home_offers_discovery_by_type_and_by_stage() {
+    let t = TestApp::new().await;
+    t.person("ada", false).await;
+    let ada = t.sign_in("ada").await;
+    let home = t.get("/", Some(&ada)).await;
+    for link in [
+        "/communities?kind=technical-practice",
+        "/communities?kind=cross-cutting",
+        "/communities?stage=potential",
+        "/communities?stage=transformation",
+    ] {
+        assert!(home.body.contains(&format!("href=\"{link}\"")), "home lacks {link}");
+    }
+}

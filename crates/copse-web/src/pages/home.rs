@@ -4,7 +4,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use copse_app::CommunityFilter;
-use copse_domain::{Action, CommunityType, can};
+use copse_domain::{Action, CommunityType, Stage, can};
 use serde::Deserialize;
 
 use super::layout::{CardView, Layout, render};
@@ -22,6 +22,7 @@ struct HomePage {
     mine: Vec<CardView>,
     discover: Vec<CardView>,
     types: Vec<(&'static str, &'static str)>,
+    stages: Vec<(&'static str, &'static str)>,
 }
 
 #[derive(Deserialize)]
@@ -61,6 +62,7 @@ pub async fn show_home(
         mine: mine.iter().map(CardView::from).collect(),
         discover: discover.iter().map(CardView::from).collect(),
         types: CommunityType::ALL.iter().map(|t| (t.as_str(), t.label())).collect(),
+        stages: Stage::ALL.iter().map(|s| (s.as_str(), s.label())).collect(),
     };
     render(&page)
 }
