@@ -4,12 +4,14 @@
 //! anything. Rules in brief:
 //! - signed-out visitors may do nothing but sign in;
 //! - an organization admin may do everything, but joins, requests and leaves
-//!   like anyone else (state rules still hold; only invitations are waived);
+//!   like anyone else (state rules still hold; only invitations are waived)
+//!   and takes event seats only as a member;
 //! - open and request-to-join communities are visible to every signed-in
 //!   person; a private community only to its active members and to people
 //!   invited to it (who must see it to accept);
 //! - facilitators (active members with the facilitator role) edit their
-//!   community, change its stage and manage its members;
+//!   community, change its stage, manage its members and schedule its events;
+//! - active members answer RSVPs, check in and give feedback;
 //! - guests may look and join, but not create communities or browse people.
 //!
 //! A caller that is refused [`Action::ViewCommunity`] must answer "not found",
@@ -88,6 +90,10 @@ pub enum Action<'a> {
     ChangeStage(&'a CommunityAccess),
     /// Approve requests, invite people, appoint facilitators.
     ManageMembers(&'a CommunityAccess),
+    /// Schedule, edit and cancel events; record attendance.
+    ScheduleEvents(&'a CommunityAccess),
+    /// Answer for an event occurrence, check in with a code, give feedback.
+    Rsvp(&'a CommunityAccess),
     /// Start a new community.
     CreateCommunity,
     /// Browse the people directory and profiles.
@@ -115,12 +121,14 @@ pub fn can(actor: &Actor, action: Action<'_>) -> bool {
         },
         Action::RequestToJoin(c) => c.membership.is_none() && c.visibility == Visibility::RequestToJoin,
         Action::Leave(c) => c.membership.is_some(),
+        // Only members take seats: an admin joins first like anyone else.
+        Action::Rsvp(c) => c.is_active_member(),
         _ if admin => true,
         Action::ViewCommunity(c) => match c.visibility {
             Visibility::Open | Visibility::RequestToJoin => true,
             Visibility::Private => c.membership.is_some_and(|(_, s)| s != MembershipStatus::Requested),
         },
-        Action::EditCommunity(c) | Action::ChangeStage(c) | Action::ManageMembers(c) => {
+        Action::EditCommunity(c) | Action::ChangeStage(c) | Action::ManageMembers(c) | Action::ScheduleEvents(c) => {
             c.is_facilitator() && c.is_active_member()
         }
         Action::CreateCommunity | Action::ViewPeople => actor.role == OrgRole::Member,
@@ -181,6 +189,11 @@ mod tests {
         assert!(!can(&member, Action::EditCommunity(&plain)));
         assert!(can(&member, Action::EditCommunity(&facilitator)));
         assert!(can(&member, Action::ChangeStage(&facilitator)));
+        assert!(can(&member, Action::ScheduleEvents(&facilitator)));
+        assert!(!can(&member, Action::ScheduleEvents(&plain)));
+        assert!(can(&member, Action::Rsvp(&plain)));
+        assert!(!can(&member, Action::Rsvp(&access(Visibility::Open, None))));
+        assert!(!can(&Actor::person(ME, OrgRole::Admin), Action::Rsvp(&access(Visibility::Open, None))));
         let admin = Actor::person(ME, OrgRole::Admin);
         assert!(can(&admin, Action::ManageMembers(&plain)));
         assert!(can(&admin, Action::Join(&access(Visibility::Private, None))), "admins need no invitation");
