@@ -16,12 +16,14 @@ mod cache;
 mod communities;
 pub mod demo;
 mod error;
+mod events;
 mod people;
 
 pub use accounts::{ApiTokenView, Credentials, NewAccount, SessionToken, Viewer};
 pub use communities::*;
 pub use copse_store::{Backend, CommunityFilter, MAX_TEAM_CHOICES, PeopleFilter, Store, StoreError, StoreOptions};
 pub use error::AppError;
+pub use events::*;
 pub use people::*;
 
 use std::sync::Arc;

@@ -11,14 +11,17 @@
 
 pub mod community;
 pub mod error;
+pub mod event;
 pub mod ids;
 pub mod person;
 pub mod policy;
+pub mod recurrence;
 pub mod time;
 pub mod values;
 
 pub use community::*;
 pub use error::{FieldError, FieldErrors};
+pub use event::*;
 pub use ids::*;
 pub use person::*;
 pub use policy::{Action, Actor, CommunityAccess, OrgRole, can};

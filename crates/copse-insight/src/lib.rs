@@ -5,5 +5,7 @@
 //! derived from the activity record and never set by hand.
 
 pub mod participation;
+pub mod planner;
+pub mod rota;
 
 pub use participation::{ParticipationBands, ParticipationSummary, classify, summarize};

@@ -14,6 +14,7 @@ pub mod api;
 mod auth;
 mod error;
 mod format;
+pub mod ical;
 mod ops;
 mod pages;
 

@@ -6,6 +6,7 @@
 //! Errors are `application/problem+json` with a stable `code`.
 
 mod communities;
+mod events;
 mod people;
 pub mod types;
 
@@ -35,6 +36,12 @@ pub fn routes() -> Router<WebState> {
         .route("/org-goals", get(people::list_org_goals).post(people::create_org_goal))
         .route("/people/{handle}", get(people::get_person).put(people::update_person))
         .route("/me", get(people::get_me))
+        .route("/me/upcoming", get(events::my_upcoming))
+        .route("/me/notifications", get(events::my_notifications))
+        .route("/communities/{slug}/events", get(events::list_occurrences).post(events::create_event))
+        .route("/events/{id}/occurrences/{key}", get(events::get_occurrence))
+        .route("/events/{id}/occurrences/{key}/rsvp", post(events::rsvp))
+        .route("/events/{id}/occurrences/{key}/cancel", post(events::cancel_occurrence))
         .fallback(crate::error::not_found)
 }
 
@@ -63,11 +70,18 @@ pub fn openapi_routes() -> Router<WebState> {
         people::create_person,
         people::list_org_goals,
         people::create_org_goal,
+        events::list_occurrences,
+        events::create_event,
+        events::get_occurrence,
+        events::rsvp,
+        events::cancel_occurrence,
+        events::my_upcoming,
+        events::my_notifications,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
-    tags((name = "communities", description = "Communities of practice"), (name = "people", description = "People and profiles"), (name = "organization", description = "Organization-wide settings"))
+    tags((name = "communities", description = "Communities of practice"), (name = "people", description = "People and profiles"), (name = "organization", description = "Organization-wide settings"), (name = "events", description = "Sessions, RSVPs and notifications"))
 )]
 pub struct ApiDoc;
 

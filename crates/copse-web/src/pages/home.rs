@@ -20,6 +20,9 @@ struct HomePage {
     lead: &'static str,
     can_create: bool,
     mine: Vec<CardView>,
+    upcoming: Vec<super::events::UpcomingRow>,
+    /// (message, link, unread)
+    notifications: Vec<(String, String, bool)>,
     discover: Vec<CardView>,
     types: Vec<(&'static str, &'static str)>,
     stages: Vec<(&'static str, &'static str)>,
@@ -36,6 +39,14 @@ pub async fn show_home(
     Query(query): Query<NoticeQuery>,
 ) -> Response {
     let app = &state.app;
+    let upcoming = match app.my_upcoming(&viewer, 14, 8).await {
+        Ok(list) => super::events::upcoming_rows(&list, &viewer),
+        Err(error) => return PageError::from(error).into_response(),
+    };
+    let notifications = match app.notifications(&viewer, true).await {
+        Ok(list) => list.into_iter().take(5).map(|n| (n.message, n.link, n.unread)).collect(),
+        Err(error) => return PageError::from(error).into_response(),
+    };
     let mine = match app.my_communities(&viewer).await {
         Ok(mine) => mine,
         Err(error) => return PageError::from(error).into_response(),
@@ -60,6 +71,8 @@ pub async fn show_home(
         },
         can_create: can(&viewer.actor, Action::CreateCommunity),
         mine: mine.iter().map(CardView::from).collect(),
+        upcoming,
+        notifications,
         discover: discover.iter().map(CardView::from).collect(),
         types: CommunityType::ALL.iter().map(|t| (t.as_str(), t.label())).collect(),
         stages: Stage::ALL.iter().map(|s| (s.as_str(), s.label())).collect(),

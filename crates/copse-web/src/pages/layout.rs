@@ -74,6 +74,12 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "removed" => "Member removed.",
         "profile" => "Your profile is saved.",
         "revoked" => "Token revoked.",
+        "scheduled" => "The session is scheduled.",
+        "going" => "You are going. See you there!",
+        "waitlisted" => "The session is full: you are on the waitlist and will be told in-app if a seat comes free.",
+        "maybe" => "Noted as maybe.",
+        "not-going" => "Noted: not going.",
+        "session-cancelled" => "This session is cancelled; the rest of the series is unchanged.",
         _ => return None,
     })
 }

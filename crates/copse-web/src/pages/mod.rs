@@ -2,6 +2,7 @@
 //! in [`crate::auth::require_csrf`].
 
 mod communities;
+mod events;
 mod home;
 pub mod layout;
 mod people;
@@ -27,6 +28,11 @@ pub fn routes(state: WebState) -> Router<WebState> {
         .route("/communities/{slug}/request", post(communities::request_to_join))
         .route("/communities/{slug}/leave", post(communities::leave_community))
         .route("/communities/{slug}/members", get(communities::show_members).post(communities::manage_member))
+        .route("/communities/{slug}/events", get(events::list_events))
+        .route("/communities/{slug}/events/new", get(events::new_event).post(events::create_event))
+        .route("/events/{id}/{key}", get(events::show_occurrence))
+        .route("/events/{id}/{key}/rsvp", post(events::rsvp))
+        .route("/events/{id}/{key}/cancel", post(events::cancel_occurrence))
         .route("/people", get(people::list_people))
         .route("/people/{handle}", get(people::show_profile))
         .route("/profile/edit", get(people::edit_profile).post(people::update_profile))

@@ -1,0 +1,483 @@
+//! Event use cases: schedule a series, list occurrences in a window (expanded
+//! from the stored rule, with exceptions applied, in the reader's zone),
+//! answer RSVPs with a waitlist, cancel one occurrence, and the reader's own
+//! upcoming sessions and notifications.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use copse_domain::recurrence::{OccurrenceTime, Recurrence, SeriesTiming, expand, series_end};
+use copse_domain::{
+    Action, CommunityAccess, CommunityId, EventDraft, EventFormat, EventInput, EventKind, EventStatus, PersonId,
+    RsvpAnswer, TimeZone, Timestamp, Visibility, can, local_key, parse_local_key,
+};
+use copse_store::{EventRecord, EventRow, ExceptionRow, RsvpChange, StoreError};
+
+use crate::communities::membership_of;
+use crate::{App, AppError, Viewer};
+
+/// At most this many occurrences are expanded for one listing.
+const MAX_OCCURRENCES: usize = 2_000;
+
+/// A series as pages and the API show it.
+#[derive(Debug, Clone)]
+pub struct EventView {
+    pub id: i64,
+    pub community_id: CommunityId,
+    pub community_slug: String,
+    pub community_name: String,
+    pub title: String,
+    pub description: String,
+    pub kind: EventKind,
+    pub format: EventFormat,
+    pub location: String,
+    pub link: String,
+    pub start_local: NaiveDateTime,
+    pub zone: TimeZone,
+    pub duration_minutes: u32,
+    pub capacity: Option<u32>,
+    pub recurrence: Option<Recurrence>,
+    pub status: EventStatus,
+}
+
+/// One occurrence of a series, with its seats and the reader's answer.
+#[derive(Debug, Clone)]
+pub struct OccurrenceView {
+    pub event: EventView,
+    /// The occurrence's identity: its original local start (`YYYY-MM-DDTHH:MM`).
+    pub key: String,
+    pub start: Timestamp,
+    pub end: Timestamp,
+    pub cancelled: bool,
+    pub moved: bool,
+    pub going: i64,
+    pub waitlisted: i64,
+    /// The reader's answer and whether they are on the waitlist.
+    pub mine: Option<(RsvpAnswer, bool)>,
+}
+
+/// Who answered what for one occurrence.
+#[derive(Debug, Clone)]
+pub struct Attendee {
+    pub person: PersonId,
+    pub handle: String,
+    pub name: String,
+}
+
+/// The page of one occurrence.
+#[derive(Debug, Clone)]
+pub struct OccurrencePage {
+    pub occurrence: OccurrenceView,
+    pub going: Vec<Attendee>,
+    pub waitlist: Vec<Attendee>,
+    pub maybe: Vec<Attendee>,
+    pub can_manage: bool,
+    pub can_rsvp: bool,
+    /// Shown to those who manage the event, for members to check in with.
+    pub checkin_code: Option<String>,
+    pub past: bool,
+}
+
+/// What the reader's RSVP did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RsvpResult {
+    Going,
+    Waitlisted,
+    Maybe,
+    NotGoing,
+}
+
+#[derive(Debug, Clone)]
+pub struct NotificationView {
+    pub message: String,
+    pub link: String,
+    pub created_at: Timestamp,
+    pub unread: bool,
+}
+
+fn zone_of(row: &EventRow) -> TimeZone {
+    TimeZone::parse(&row.time_zone).unwrap_or_else(|_| TimeZone::utc())
+}
+
+fn event_view(row: &EventRow, slug: &str, name: &str) -> EventView {
+    EventView {
+        id: row.id,
+        community_id: CommunityId(row.community_id),
+        community_slug: slug.to_string(),
+        community_name: name.to_string(),
+        title: row.title.clone(),
+        description: row.description.clone(),
+        kind: EventKind::parse(&row.kind).unwrap_or(EventKind::Other),
+        format: EventFormat::parse(&row.format).unwrap_or(EventFormat::Remote),
+        location: row.location.clone(),
+        link: row.link.clone(),
+        start_local: parse_local_key(&row.start_local).unwrap_or_default(),
+        zone: zone_of(row),
+        duration_minutes: row.duration_minutes.clamp(1, i64::from(u32::MAX)) as u32,
+        capacity: row.capacity.map(|c| c.clamp(0, i64::from(u32::MAX)) as u32),
+        recurrence: row.rrule.as_deref().and_then(|r| Recurrence::parse(r).ok()),
+        status: EventStatus::parse(&row.status).unwrap_or(EventStatus::Scheduled),
+    }
+}
+
+fn timing(view: &EventView, exceptions: &[&ExceptionRow]) -> SeriesTiming {
+    SeriesTiming {
+        start_local: view.start_local,
+        zone: view.zone.0,
+        duration_minutes: view.duration_minutes,
+        recurrence: view.recurrence.clone(),
+        excluded: exceptions.iter().filter_map(|x| parse_local_key(&x.original_start_local).ok()).collect(),
+    }
+}
+
+fn utc_of_local(local: NaiveDateTime, zone: TimeZone) -> DateTime<Utc> {
+    use chrono::TimeZone as _;
+    zone.0
+        .from_local_datetime(&local)
+        .earliest()
+        .or_else(|| zone.0.from_local_datetime(&(local + chrono::Duration::hours(1))).earliest())
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|| local.and_utc())
+}
+
+/// The occurrences of one series in `[from, to)`, exceptions applied:
+/// cancelled ones are kept and marked, moved ones appear at their new time.
+fn occurrences_of(
+    view: &EventView,
+    exceptions: &[&ExceptionRow],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Vec<(String, OccurrenceTime, bool, bool)> {
+    // Expand without the exceptions, then apply them, so a cancelled
+    // occurrence can still be shown (struck through) in its slot.
+    let plain = SeriesTiming { excluded: Vec::new(), ..timing(view, exceptions) };
+    let mut out: Vec<(String, OccurrenceTime, bool, bool)> = Vec::new();
+    for occurrence in expand(&plain, from, to, MAX_OCCURRENCES) {
+        let key = local_key(occurrence.original_start_local);
+        match exceptions.iter().find(|x| x.original_start_local == key) {
+            Some(x) if x.cancelled != 0 => out.push((key, occurrence, true, false)),
+            Some(_) => {} // moved: added below at its new time
+            None => out.push((key, occurrence, false, false)),
+        }
+    }
+    for x in exceptions.iter().filter(|x| x.cancelled == 0) {
+        let (Some(start_local), Ok(original)) =
+            (x.start_local.as_deref().and_then(|s| parse_local_key(s).ok()), parse_local_key(&x.original_start_local))
+        else {
+            continue;
+        };
+        let start = utc_of_local(start_local, view.zone);
+        let minutes = x.duration_minutes.unwrap_or(i64::from(view.duration_minutes));
+        let end = start + chrono::Duration::minutes(minutes);
+        if start >= from && start < to {
+            out.push((
+                x.original_start_local.clone(),
+                OccurrenceTime { original_start_local: original, start, end },
+                false,
+                true,
+            ));
+        }
+    }
+    out.sort_by_key(|(_, o, _, _)| o.start);
+    out
+}
+
+impl App {
+    async fn community_access(
+        &self,
+        viewer: &Viewer,
+        community: CommunityId,
+    ) -> Result<(CommunityAccess, String, String), AppError> {
+        let row = self.store().get_community(community).await?;
+        let membership = match viewer.person() {
+            Some(person) => self.store().find_membership(community, person).await?,
+            None => None,
+        };
+        let access = CommunityAccess {
+            visibility: Visibility::parse(&row.visibility).unwrap_or(Visibility::Private),
+            membership: membership.as_ref().and_then(|(r, s)| membership_of(Some(r), Some(s))),
+        };
+        Ok((access, row.slug, row.name))
+    }
+
+    /// Schedules a series in a community (facilitators and admins).
+    pub async fn create_event(&self, viewer: &Viewer, slug: &str, input: &EventInput) -> Result<EventView, AppError> {
+        let person = viewer.require_person()?;
+        let row =
+            self.store().find_community_for_viewer(slug, Some(person)).await?.ok_or(AppError::NotFound("community"))?;
+        let community = CommunityId(row.community.id);
+        let (access, slug, name) = self.community_access(viewer, community).await?;
+        if !can(&viewer.actor, Action::ViewCommunity(&access)) {
+            return Err(AppError::NotFound("community"));
+        }
+        if !can(&viewer.actor, Action::ScheduleEvents(&access)) {
+            return Err(AppError::Forbidden("only facilitators schedule events"));
+        }
+        let draft = EventDraft::parse(input)?;
+        let record = record_of(community, &draft, None);
+        let code = crate::accounts::random_token(3).to_uppercase();
+        let id = self.store().insert_event(&record, &code, Some(person)).await?;
+        let stored = self.store().find_event(id).await?.ok_or(AppError::NotFound("event"))?;
+        Ok(event_view(&stored, &slug, &name))
+    }
+
+    /// Occurrences of a community's events starting in `[from, to)`.
+    pub async fn community_occurrences(
+        &self,
+        viewer: &Viewer,
+        slug: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<OccurrenceView>, AppError> {
+        let person = viewer.require_person()?;
+        let row =
+            self.store().find_community_for_viewer(slug, Some(person)).await?.ok_or(AppError::NotFound("community"))?;
+        let community = CommunityId(row.community.id);
+        let (access, slug, name) = self.community_access(viewer, community).await?;
+        if !can(&viewer.actor, Action::ViewCommunity(&access)) {
+            return Err(AppError::NotFound("community"));
+        }
+        let events = self.store().list_community_events(community, Timestamp::from(from), Timestamp::from(to)).await?;
+        let exceptions = self.store().list_community_exceptions(community).await?;
+        let counts = self.store().count_community_rsvps(community).await?;
+        let mine = self.store().list_person_rsvps(person).await?;
+        let mut out = Vec::new();
+        for event in &events {
+            let view = event_view(event, &slug, &name);
+            let theirs: Vec<&ExceptionRow> = exceptions.iter().filter(|x| x.event_id == event.id).collect();
+            for (key, time, cancelled, moved) in occurrences_of(&view, &theirs, from, to) {
+                let count = counts.iter().find(|c| c.event_id == event.id && c.original_start_local == key);
+                let my = mine.iter().find(|(e, k, _, _)| *e == event.id && *k == key);
+                out.push(OccurrenceView {
+                    event: view.clone(),
+                    start: Timestamp::from(time.start),
+                    end: Timestamp::from(time.end),
+                    cancelled: cancelled || view.status == EventStatus::Cancelled,
+                    moved,
+                    going: count.map_or(0, |c| c.going),
+                    waitlisted: count.map_or(0, |c| c.waitlisted),
+                    mine: my.and_then(|(_, _, answer, w)| RsvpAnswer::parse(answer).ok().map(|a| (a, *w != 0))),
+                    key,
+                });
+            }
+        }
+        out.sort_by_key(|o| o.start);
+        Ok(out)
+    }
+
+    /// Loads one occurrence the viewer may see, or `NotFound`.
+    async fn occurrence(
+        &self,
+        viewer: &Viewer,
+        event_id: i64,
+        key: &str,
+    ) -> Result<(EventRow, CommunityAccess, OccurrenceView), AppError> {
+        viewer.require_person()?;
+        let event = self.store().find_event(event_id).await?.ok_or(AppError::NotFound("event"))?;
+        let community = CommunityId(event.community_id);
+        let (access, slug, name) = self.community_access(viewer, community).await?;
+        if !can(&viewer.actor, Action::ViewCommunity(&access)) {
+            return Err(AppError::NotFound("event"));
+        }
+        let original = parse_local_key(key).map_err(|_| AppError::NotFound("occurrence"))?;
+        let view = event_view(&event, &slug, &name);
+        let exceptions = self.store().list_event_exceptions(event_id).await?;
+        let theirs: Vec<&ExceptionRow> = exceptions.iter().collect();
+        // Look in a window around the original start: a moved occurrence may
+        // have shifted by days.
+        let around = utc_of_local(original, view.zone);
+        let found =
+            occurrences_of(&view, &theirs, around - chrono::Duration::days(400), around + chrono::Duration::days(400))
+                .into_iter()
+                .find(|(k, ..)| k == key)
+                .ok_or(AppError::NotFound("occurrence"))?;
+        let (key, time, cancelled, moved) = found;
+        let rsvps = self.store().list_rsvps(event_id, &key).await?;
+        let me = viewer.person().map(|p| p.0);
+        let mine = rsvps
+            .iter()
+            .find(|r| Some(r.person_id) == me)
+            .and_then(|r| RsvpAnswer::parse(&r.answer).ok().map(|a| (a, r.waitlisted != 0)));
+        let going = rsvps.iter().filter(|r| r.answer == "going" && r.waitlisted == 0).count() as i64;
+        let waitlisted = rsvps.iter().filter(|r| r.answer == "going" && r.waitlisted != 0).count() as i64;
+        let occurrence = OccurrenceView {
+            event: view.clone(),
+            key,
+            start: Timestamp::from(time.start),
+            end: Timestamp::from(time.end),
+            cancelled: cancelled || view.status == EventStatus::Cancelled,
+            moved,
+            going,
+            waitlisted,
+            mine,
+        };
+        Ok((event, access, occurrence))
+    }
+
+    /// The page of one occurrence: details, who is going, the waitlist.
+    pub async fn occurrence_page(&self, viewer: &Viewer, event_id: i64, key: &str) -> Result<OccurrencePage, AppError> {
+        let (event, access, occurrence) = self.occurrence(viewer, event_id, key).await?;
+        let rsvps = self.store().list_rsvps(event_id, &occurrence.key).await?;
+        let attendee = |r: &copse_store::RsvpRow| Attendee {
+            person: PersonId(r.person_id),
+            handle: r.handle.clone(),
+            name: r.name.clone(),
+        };
+        let can_manage = can(&viewer.actor, Action::ScheduleEvents(&access));
+        Ok(OccurrencePage {
+            going: rsvps.iter().filter(|r| r.answer == "going" && r.waitlisted == 0).map(attendee).collect(),
+            waitlist: rsvps.iter().filter(|r| r.answer == "going" && r.waitlisted != 0).map(attendee).collect(),
+            maybe: rsvps.iter().filter(|r| r.answer == "maybe").map(attendee).collect(),
+            can_rsvp: can(&viewer.actor, Action::Rsvp(&access)),
+            checkin_code: can_manage.then(|| event.checkin_code.clone()),
+            can_manage,
+            past: occurrence.end < Timestamp::now(),
+            occurrence,
+        })
+    }
+
+    /// Answers for one occurrence. Refused for cancelled or finished
+    /// occurrences and for people who are not members.
+    pub async fn rsvp(&self, viewer: &Viewer, event_id: i64, key: &str, answer: &str) -> Result<RsvpResult, AppError> {
+        let person = viewer.require_person()?;
+        let answer = RsvpAnswer::parse(answer).map_err(|m| AppError::invalid("answer", m))?;
+        let (event, access, occurrence) = self.occurrence(viewer, event_id, key).await?;
+        if !can(&viewer.actor, Action::Rsvp(&access)) {
+            return Err(AppError::Forbidden("join the community to answer for its events"));
+        }
+        if occurrence.cancelled {
+            return Err(AppError::Conflict { field: "answer", message: "this session is cancelled".into() });
+        }
+        if occurrence.end < Timestamp::now() {
+            return Err(AppError::Conflict { field: "answer", message: "this session is over".into() });
+        }
+        let message = format!("A seat came free: you are now going to {}.", event.title);
+        let link = format!("/events/{}/{}", event.id, occurrence.key);
+        let outcome = self
+            .store()
+            .record_rsvp(&RsvpChange {
+                event: event_id,
+                occurrence: &occurrence.key,
+                person,
+                community: CommunityId(event.community_id),
+                answer: answer.as_str(),
+                promotion_message: &message,
+                promotion_link: &link,
+                at: Timestamp::now(),
+            })
+            .await
+            .map_err(|e| match e {
+                StoreError::NotFound => AppError::NotFound("event"),
+                other => other.into(),
+            })?;
+        Ok(match (answer, outcome.waitlisted) {
+            (RsvpAnswer::Going, true) => RsvpResult::Waitlisted,
+            (RsvpAnswer::Going, false) => RsvpResult::Going,
+            (RsvpAnswer::Maybe, _) => RsvpResult::Maybe,
+            (RsvpAnswer::NotGoing, _) => RsvpResult::NotGoing,
+        })
+    }
+
+    /// Cancels one occurrence without touching the others (facilitators).
+    pub async fn cancel_occurrence(&self, viewer: &Viewer, event_id: i64, key: &str) -> Result<(), AppError> {
+        let (_, access, occurrence) = self.occurrence(viewer, event_id, key).await?;
+        if !can(&viewer.actor, Action::ScheduleEvents(&access)) {
+            return Err(AppError::Forbidden("only facilitators cancel sessions"));
+        }
+        if occurrence.cancelled {
+            return Err(AppError::Conflict { field: "", message: "this session is already cancelled".into() });
+        }
+        Ok(self.store().set_exception(event_id, &occurrence.key, true, None, viewer.person()).await?)
+    }
+
+    /// The viewer's upcoming sessions across their communities.
+    pub async fn my_upcoming(&self, viewer: &Viewer, days: i64, limit: usize) -> Result<Vec<OccurrenceView>, AppError> {
+        let person = viewer.require_person()?;
+        let from = Utc::now();
+        let to = from + chrono::Duration::days(days);
+        let events = self.store().list_member_events(person, Timestamp::from(from), Timestamp::from(to)).await?;
+        let exceptions = self.store().list_member_exceptions(person).await?;
+        let mine = self.store().list_person_rsvps(person).await?;
+        let mut communities: Vec<(i64, String, String)> = Vec::new();
+        let mut out = Vec::new();
+        for event in &events {
+            let (slug, name) = match communities.iter().find(|c| c.0 == event.community_id) {
+                Some((_, slug, name)) => (slug.clone(), name.clone()),
+                None => {
+                    let c = self.store().get_community(CommunityId(event.community_id)).await?;
+                    communities.push((c.id, c.slug.clone(), c.name.clone()));
+                    (c.slug, c.name)
+                }
+            };
+            let view = event_view(event, &slug, &name);
+            let theirs: Vec<&ExceptionRow> = exceptions.iter().filter(|x| x.event_id == event.id).collect();
+            for (key, time, cancelled, moved) in occurrences_of(&view, &theirs, from, to) {
+                let my = mine.iter().find(|(e, k, _, _)| *e == event.id && *k == key);
+                out.push(OccurrenceView {
+                    event: view.clone(),
+                    start: Timestamp::from(time.start),
+                    end: Timestamp::from(time.end),
+                    cancelled,
+                    moved,
+                    going: 0,
+                    waitlisted: 0,
+                    mine: my.and_then(|(_, _, answer, w)| RsvpAnswer::parse(answer).ok().map(|a| (a, *w != 0))),
+                    key,
+                });
+            }
+        }
+        out.sort_by_key(|o| o.start);
+        out.truncate(limit);
+        Ok(out)
+    }
+
+    /// The viewer's latest notifications; reading them marks them read.
+    pub async fn notifications(&self, viewer: &Viewer, mark_read: bool) -> Result<Vec<NotificationView>, AppError> {
+        let person = viewer.require_person()?;
+        let rows = self.store().list_notifications(person, 20).await?;
+        if mark_read && rows.iter().any(|n| n.read_at.is_none()) {
+            self.store().mark_notifications_read(person).await?;
+        }
+        Ok(rows
+            .into_iter()
+            .map(|n| NotificationView {
+                message: n.message,
+                link: n.link,
+                created_at: Timestamp(n.created_at),
+                unread: n.read_at.is_none(),
+            })
+            .collect())
+    }
+}
+
+/// The storage form of a validated series, with its UTC bounds.
+fn record_of(community: CommunityId, draft: &EventDraft, facilitator: Option<PersonId>) -> EventRecord {
+    let timing = SeriesTiming {
+        start_local: draft.start_local,
+        zone: draft.zone.0,
+        duration_minutes: draft.duration_minutes,
+        recurrence: draft.recurrence.clone(),
+        excluded: Vec::new(),
+    };
+    EventRecord {
+        community,
+        title: draft.title.clone(),
+        description: draft.description.clone(),
+        kind: draft.kind.as_str().to_string(),
+        format: draft.format.as_str().to_string(),
+        location: draft.location.clone(),
+        link: draft.link.as_ref().map(|l| l.as_str().to_string()).unwrap_or_default(),
+        start_local: local_key(draft.start_local),
+        time_zone: draft.zone.name().to_string(),
+        duration_minutes: i64::from(draft.duration_minutes),
+        rrule: draft.recurrence.as_ref().map(|r| r.as_str().to_string()),
+        starts_at: Timestamp::from(utc_of_local(draft.start_local, draft.zone)),
+        ends_at: match &draft.recurrence {
+            None => Some(Timestamp::from(
+                utc_of_local(draft.start_local, draft.zone)
+                    + chrono::Duration::minutes(i64::from(draft.duration_minutes)),
+            )),
+            Some(_) => series_end(&timing).map(Timestamp::from),
+        },
+        capacity: draft.capacity.map(i64::from),
+        facilitator,
+    }
+}
