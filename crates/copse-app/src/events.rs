@@ -74,6 +74,18 @@ pub struct OccurrencePage {
     /// Shown to those who manage the event, for members to check in with.
     pub checkin_code: Option<String>,
     pub past: bool,
+    /// The session has started (check-in, feedback and notes open).
+    pub started: bool,
+    pub attended: Vec<Attendee>,
+    pub checked_in: bool,
+    /// Number of ratings and their mean, 1 to 5.
+    pub feedback: Option<(usize, f64)>,
+    /// Comments left with ratings, newest first.
+    pub comments: Vec<String>,
+    /// The viewer's own rating and comment.
+    pub my_feedback: Option<(i64, String)>,
+    pub notes: String,
+    pub recording_url: String,
 }
 
 /// What the reader's RSVP did.
@@ -322,7 +334,25 @@ impl App {
             name: r.name.clone(),
         };
         let can_manage = can(&viewer.actor, Action::ScheduleEvents(&access));
+        let attended_rows = self.store().list_attendance(event_id, &occurrence.key).await?;
+        let feedback = self.store().list_feedback(event_id, &occurrence.key).await?;
+        let details = self.store().find_occurrence_details(event_id, &occurrence.key).await?;
+        let me = viewer.person().map(|p| p.0);
+        let mean = (!feedback.is_empty())
+            .then(|| (feedback.len(), feedback.iter().map(|f| f.rating as f64).sum::<f64>() / feedback.len() as f64));
         Ok(OccurrencePage {
+            attended: attended_rows
+                .iter()
+                .map(|a| Attendee { person: PersonId(a.person_id), handle: a.handle.clone(), name: a.name.clone() })
+                .collect(),
+            checked_in: attended_rows.iter().any(|a| Some(a.person_id) == me),
+            // Comments are shown without names: feedback is candid when it is not attributed.
+            comments: feedback.iter().filter(|f| !f.comment.is_empty()).map(|f| f.comment.clone()).collect(),
+            my_feedback: feedback.iter().find(|f| Some(f.person_id) == me).map(|f| (f.rating, f.comment.clone())),
+            feedback: mean,
+            notes: details.as_ref().map(|d| d.notes.clone()).unwrap_or_default(),
+            recording_url: details.map(|d| d.recording_url).unwrap_or_default(),
+            started: occurrence.start <= Timestamp::now(),
             going: rsvps.iter().filter(|r| r.answer == "going" && r.waitlisted == 0).map(attendee).collect(),
             waitlist: rsvps.iter().filter(|r| r.answer == "going" && r.waitlisted != 0).map(attendee).collect(),
             maybe: rsvps.iter().filter(|r| r.answer == "maybe").map(attendee).collect(),
@@ -374,6 +404,124 @@ impl App {
             (RsvpAnswer::Maybe, _) => RsvpResult::Maybe,
             (RsvpAnswer::NotGoing, _) => RsvpResult::NotGoing,
         })
+    }
+
+    /// A facilitator marks someone as present.
+    pub async fn check_in(&self, viewer: &Viewer, event_id: i64, key: &str, handle: &str) -> Result<(), AppError> {
+        let (event, access, occurrence) = self.occurrence(viewer, event_id, key).await?;
+        if !can(&viewer.actor, Action::ScheduleEvents(&access)) {
+            return Err(AppError::Forbidden("only facilitators record attendance"));
+        }
+        attendance_window(&occurrence)?;
+        let person =
+            self.store()
+                .find_person_by_handle(&handle.trim().trim_start_matches('@').to_lowercase())
+                .await?
+                .ok_or_else(|| AppError::invalid("handle", format!("nobody has the handle '{}'", handle.trim())))?;
+        let community = CommunityId(event.community_id);
+        let member = self.store().find_membership(community, PersonId(person.id)).await?;
+        if !matches!(member.as_ref().map(|(_, s)| s.as_str()), Some("active")) {
+            return Err(AppError::invalid("handle", "only members of the community can be checked in"));
+        }
+        self.store()
+            .record_attendance(event_id, &occurrence.key, PersonId(person.id), community, "facilitator")
+            .await?;
+        Ok(())
+    }
+
+    /// A member checks themself in with the code the facilitator shows.
+    pub async fn check_in_with_code(
+        &self,
+        viewer: &Viewer,
+        event_id: i64,
+        key: &str,
+        code: &str,
+    ) -> Result<(), AppError> {
+        let person = viewer.require_person()?;
+        let (event, access, occurrence) = self.occurrence(viewer, event_id, key).await?;
+        if !can(&viewer.actor, Action::Rsvp(&access)) {
+            return Err(AppError::Forbidden("join the community to check in"));
+        }
+        attendance_window(&occurrence)?;
+        if !code.trim().eq_ignore_ascii_case(&event.checkin_code) {
+            return Err(AppError::invalid("code", "that is not this session's check-in code"));
+        }
+        self.store()
+            .record_attendance(event_id, &occurrence.key, person, CommunityId(event.community_id), "code")
+            .await?;
+        Ok(())
+    }
+
+    /// Rates a session that has started (1 to 5) with an optional comment.
+    pub async fn give_feedback(
+        &self,
+        viewer: &Viewer,
+        event_id: i64,
+        key: &str,
+        rating: &str,
+        comment: &str,
+    ) -> Result<(), AppError> {
+        let person = viewer.require_person()?;
+        let (_, access, occurrence) = self.occurrence(viewer, event_id, key).await?;
+        if !can(&viewer.actor, Action::Rsvp(&access)) {
+            return Err(AppError::Forbidden("join the community to give feedback"));
+        }
+        if occurrence.start > Timestamp::now() {
+            return Err(AppError::Conflict {
+                field: "rating",
+                message: "feedback opens when the session starts".into(),
+            });
+        }
+        if occurrence.cancelled {
+            return Err(AppError::Conflict { field: "rating", message: "this session was cancelled".into() });
+        }
+        let mut errors = copse_domain::FieldErrors::new();
+        let rating = errors.check(
+            "rating",
+            match rating.trim().parse::<i64>() {
+                Ok(r) if (1..=5).contains(&r) => Ok(r),
+                _ => Err("choose a rating from 1 to 5".to_string()),
+            },
+        );
+        let comment = errors.check("comment", copse_domain::parse_text(comment, "A comment", 2000));
+        errors.finish()?;
+        self.store()
+            .record_feedback(event_id, &occurrence.key, person, rating.unwrap_or(3), &comment.unwrap_or_default())
+            .await?;
+        Ok(())
+    }
+
+    /// Saves session notes and the recording link (facilitators).
+    pub async fn save_session_notes(
+        &self,
+        viewer: &Viewer,
+        event_id: i64,
+        key: &str,
+        notes: &str,
+        recording_url: &str,
+    ) -> Result<(), AppError> {
+        let (_, access, occurrence) = self.occurrence(viewer, event_id, key).await?;
+        if !can(&viewer.actor, Action::ScheduleEvents(&access)) {
+            return Err(AppError::Forbidden("only facilitators keep session notes"));
+        }
+        let mut errors = copse_domain::FieldErrors::new();
+        let notes = errors.check("notes", copse_domain::parse_text(notes, "Notes", 50_000));
+        let recording = if recording_url.trim().is_empty() {
+            Some(String::new())
+        } else {
+            errors.check("recording_url", copse_domain::HttpUrl::parse(recording_url).map(|u| u.as_str().to_string()))
+        };
+        errors.finish()?;
+        self.store()
+            .set_occurrence_notes(
+                event_id,
+                &occurrence.key,
+                &notes.unwrap_or_default(),
+                &recording.unwrap_or_default(),
+                viewer.person(),
+            )
+            .await?;
+        Ok(())
     }
 
     /// Cancels one occurrence without touching the others (facilitators).
@@ -446,6 +594,21 @@ impl App {
             })
             .collect())
     }
+}
+
+/// Check-in is open from 30 minutes before a session until 2 hours after it.
+fn attendance_window(occurrence: &OccurrenceView) -> Result<(), AppError> {
+    let now = Timestamp::now();
+    if occurrence.cancelled {
+        return Err(AppError::Conflict { field: "", message: "this session was cancelled".into() });
+    }
+    if now < Timestamp(occurrence.start.0 - 30 * 60_000) {
+        return Err(AppError::Conflict { field: "", message: "check-in opens 30 minutes before the session".into() });
+    }
+    if now > Timestamp(occurrence.end.0 + 2 * 3_600_000) {
+        return Err(AppError::Conflict { field: "", message: "check-in closed 2 hours after the session".into() });
+    }
+    Ok(())
 }
 
 /// The storage form of a validated series, with its UTC bounds.

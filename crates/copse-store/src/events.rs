@@ -546,3 +546,174 @@ impl Store {
         Ok(())
     }
 }
+
+#[derive(Debug, Clone, FromRow)]
+pub struct AttendeeRow {
+    pub person_id: i64,
+    pub handle: String,
+    pub name: String,
+    pub method: String,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct FeedbackRow {
+    pub person_id: i64,
+    pub rating: i64,
+    pub comment: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct OccurrenceDetailsRow {
+    pub facilitator_id: Option<i64>,
+    pub notes: String,
+    pub recording_url: String,
+}
+
+impl Store {
+    /// Marks a person as present at an occurrence (idempotent) and writes the
+    /// activity record in the same transaction. Returns false if they were
+    /// already checked in.
+    pub async fn record_attendance(
+        &self,
+        event: i64,
+        occurrence: &str,
+        person: PersonId,
+        community: CommunityId,
+        method: &str,
+    ) -> Result<bool, StoreError> {
+        let at = Timestamp::now().millis();
+        Ok(with_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let inserted = sqlx::query(
+                "INSERT INTO attendance (event_id, original_start_local, person_id, method, checked_in_at) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id, original_start_local, person_id) DO NOTHING",
+            )
+            .bind(event)
+            .bind(occurrence)
+            .bind(person.0)
+            .bind(method)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            sqlx::query(
+                "INSERT INTO contributions (person_id, community_id, kind, at, source, source_ref) \
+                 VALUES ($1, $2, 'attendance', $3, 'copse', $4) ON CONFLICT (source, source_ref) DO NOTHING",
+            )
+            .bind(person.0)
+            .bind(community.0)
+            .bind(at)
+            .bind(format!("attendance:{event}:{occurrence}:{}", person.0))
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            inserted > 0
+        }))
+    }
+
+    pub async fn list_attendance(&self, event: i64, occurrence: &str) -> Result<Vec<AttendeeRow>, StoreError> {
+        Ok(with_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT a.person_id, p.handle, p.name, a.method FROM attendance a JOIN people p ON p.id = a.person_id \
+                 WHERE a.event_id = $1 AND a.original_start_local = $2 ORDER BY p.name",
+            )
+            .bind(event)
+            .bind(occurrence)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// Records (or replaces) one person's feedback on an occurrence.
+    pub async fn record_feedback(
+        &self,
+        event: i64,
+        occurrence: &str,
+        person: PersonId,
+        rating: i64,
+        comment: &str,
+    ) -> Result<(), StoreError> {
+        with_pool!(self, |pool| {
+            sqlx::query(
+                "INSERT INTO event_feedback (event_id, original_start_local, person_id, rating, comment, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (event_id, original_start_local, person_id) \
+                 DO UPDATE SET rating = excluded.rating, comment = excluded.comment, created_at = excluded.created_at",
+            )
+            .bind(event)
+            .bind(occurrence)
+            .bind(person.0)
+            .bind(rating)
+            .bind(comment)
+            .bind(Timestamp::now().millis())
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    pub async fn list_feedback(&self, event: i64, occurrence: &str) -> Result<Vec<FeedbackRow>, StoreError> {
+        Ok(with_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT person_id, rating, comment, created_at FROM event_feedback \
+                 WHERE event_id = $1 AND original_start_local = $2 ORDER BY created_at DESC",
+            )
+            .bind(event)
+            .bind(occurrence)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    pub async fn find_occurrence_details(
+        &self,
+        event: i64,
+        occurrence: &str,
+    ) -> Result<Option<OccurrenceDetailsRow>, StoreError> {
+        Ok(with_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT facilitator_id, notes, recording_url FROM occurrence_details WHERE event_id = $1 AND original_start_local = $2",
+            )
+            .bind(event)
+            .bind(occurrence)
+            .fetch_optional(pool)
+            .await?
+        }))
+    }
+
+    /// Saves what happened at an occurrence: session notes and the recording link.
+    pub async fn set_occurrence_notes(
+        &self,
+        event: i64,
+        occurrence: &str,
+        notes: &str,
+        recording_url: &str,
+        actor: Option<PersonId>,
+    ) -> Result<(), StoreError> {
+        let at = Timestamp::now().millis();
+        with_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "INSERT INTO occurrence_details (event_id, original_start_local, notes, recording_url) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (event_id, original_start_local) DO UPDATE SET notes = excluded.notes, recording_url = excluded.recording_url",
+            )
+            .bind(event)
+            .bind(occurrence)
+            .bind(notes)
+            .bind(recording_url)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO audit_log (actor_id, action, entity, entity_id, detail, at) VALUES ($1, 'event.notes', 'event', $2, $3, $4)",
+            )
+            .bind(actor.map(|a| a.0))
+            .bind(event)
+            .bind(occurrence)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+}

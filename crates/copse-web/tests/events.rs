@@ -280,3 +280,98 @@ async fn bad_schedules_are_refused_and_nothing_is_stored() {
     assert!(form.body.contains("id=\"time-error\"") && form.body.contains("value=\"25:00\""));
     assert_eq!(t.api(Method::GET, "/api/v1/me/upcoming", Some(&token), None).await.json(), json!([]));
 }
+
+/// A one-off session in UTC starting at `start`.
+fn one_off(start: chrono::DateTime<chrono::Utc>) -> Value {
+    json!({
+        "title": "Live review", "kind": "code-review", "format": "remote", "link": "https://meet.example.com/live",
+        "date": start.format("%Y-%m-%d").to_string(), "time": start.format("%H:%M").to_string(),
+        "duration_minutes": 60, "time_zone": "UTC"
+    })
+}
+
+#[tokio::test]
+async fn attendance_feedback_and_notes_during_a_session() {
+    let (t, slug, fay_token) = setup().await;
+    let start = chrono::Utc::now() - chrono::Duration::minutes(10);
+    let created = t
+        .api(Method::POST, &format!("/api/v1/communities/{slug}/events"), Some(&fay_token), Some(one_off(start)))
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let id = created.json()["event_id"].as_i64().unwrap();
+    let list = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/communities/{slug}/events?from=2000-01-01T00:00:00Z&to=2000-12-01T00:00:00Z"),
+            Some(&fay_token),
+            None,
+        )
+        .await;
+    assert_eq!(list.json(), json!([]));
+    let key = start.format("%Y-%m-%dT%H:%M").to_string();
+    let base = format!("/events/{id}/{key}");
+    let bob = t.person("bob", false).await;
+    t.add_member(&slug, bob, MembershipRole::Member, MembershipStatus::Active).await;
+    t.person("eve", false).await;
+    let fay = t.sign_in("fay").await;
+    let bob_session = t.sign_in("bob").await;
+    let eve = t.sign_in("eve").await;
+
+    let page = t.get(&base, Some(&fay)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let code_start = page.body.find("Check-in code: <code class=\"token\">").expect("facilitators see the code") + 35;
+    let code: String = page.body[code_start..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+    assert!(!t.get(&base, Some(&bob_session)).await.body.contains(&code), "members do not see the code");
+
+    let wrong = t.post_form(&format!("{base}/checkin"), Some(&bob_session), &[("code", "NOPE00")]).await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let right = t.post_form(&format!("{base}/checkin"), Some(&bob_session), &[("code", &code.to_lowercase())]).await;
+    assert_eq!(right.status, StatusCode::SEE_OTHER);
+    assert!(t.get(&base, Some(&bob_session)).await.body.contains("You are checked in"));
+    let outsider = t.post_form(&format!("{base}/checkin"), Some(&eve), &[("code", &code)]).await;
+    assert_eq!(outsider.status, StatusCode::FORBIDDEN);
+    let by_facilitator = t.post_form(&format!("{base}/checkin"), Some(&fay), &[("handle", "fay")]).await;
+    assert_eq!(by_facilitator.status, StatusCode::SEE_OTHER);
+    let not_member = t.post_form(&format!("{base}/checkin"), Some(&fay), &[("handle", "eve")]).await;
+    assert_eq!(not_member.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        t.post_form(&format!("{base}/checkin"), Some(&bob_session), &[("handle", "fay")]).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    let bad = t.post_form(&format!("{base}/feedback"), Some(&bob_session), &[("rating", "9")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        t.post_form(&format!("{base}/feedback"), Some(&bob_session), &[("rating", "4"), ("comment", "Useful")])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        t.post_form(&format!("{base}/feedback"), Some(&fay), &[("rating", "5")]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let notes = t
+        .post_form(
+            &format!("{base}/notes"),
+            Some(&fay),
+            &[("notes", "We reviewed the parser."), ("recording_url", "https://video.example.com/1")],
+        )
+        .await;
+    assert_eq!(notes.status, StatusCode::SEE_OTHER);
+    let bad_link = t
+        .post_form(&format!("{base}/notes"), Some(&fay), &[("notes", "x"), ("recording_url", "javascript:alert(1)")])
+        .await;
+    assert_eq!(bad_link.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let page = t.get(&base, Some(&bob_session)).await;
+    assert!(page.body.contains("4.5 out of 5 from 2 ratings"), "{}", page.body);
+    assert!(page.body.contains("We reviewed the parser.") && page.body.contains("https://video.example.com/1"));
+    assert!(page.body.contains("Useful"));
+    // Attendance feeds the activity record.
+    let activity =
+        t.db.store
+            .count_contributions_by_person(copse_domain::CommunityId(1), copse_domain::Timestamp(0))
+            .await
+            .unwrap();
+    assert_eq!(activity.len(), 2, "fay and bob attended");
+}

@@ -412,6 +412,17 @@ struct OccurrenceTemplate {
     going: Vec<(String, String, String)>,
     waitlist: Vec<(String, String, String)>,
     maybe: Vec<(String, String, String)>,
+    started: bool,
+    attended: Vec<(String, String, String)>,
+    checked_in: bool,
+    /// "4.5 from 6 ratings"
+    feedback: Option<String>,
+    comments: Vec<String>,
+    my_rating: i64,
+    my_comment: String,
+    notes: String,
+    recording_url: String,
+    ratings: [i64; 5],
 }
 
 pub async fn show_occurrence(
@@ -459,6 +470,18 @@ pub async fn show_occurrence(
         going: people(&page.going),
         waitlist: people(&page.waitlist),
         maybe: people(&page.maybe),
+        started: page.started,
+        attended: people(&page.attended),
+        checked_in: page.checked_in,
+        feedback: page
+            .feedback
+            .map(|(n, mean)| format!("{mean:.1} out of 5 from {}", format::count(n as i64, "rating", "ratings"))),
+        comments: page.comments.clone(),
+        my_rating: page.my_feedback.as_ref().map_or(0, |f| f.0),
+        my_comment: page.my_feedback.as_ref().map(|f| f.1.clone()).unwrap_or_default(),
+        notes: page.notes.clone(),
+        recording_url: page.recording_url.clone(),
+        ratings: [1, 2, 3, 4, 5],
     };
     render(&template)
 }
@@ -526,4 +549,78 @@ pub fn upcoming_rows(list: &[OccurrenceView], viewer: &Viewer) -> Vec<UpcomingRo
             iso: format::rfc3339(o.start),
         })
         .collect()
+}
+
+fn after_occurrence(result: Result<(), AppError>, id: i64, key: &str, notice: &str) -> Response {
+    match result {
+        Ok(()) => Redirect::to(&format!("/events/{id}/{key}?notice={notice}")).into_response(),
+        Err(error) => PageError::from(error).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CheckInForm {
+    #[serde(default)]
+    handle: String,
+    #[serde(default)]
+    code: String,
+}
+
+/// A facilitator checks someone in by handle, or a member checks in with the code.
+pub async fn check_in(
+    State(state): State<WebState>,
+    PageViewer { viewer, .. }: PageViewer,
+    Path((id, key)): Path<(i64, String)>,
+    Form(form): Form<CheckInForm>,
+) -> Response {
+    let result = if form.code.trim().is_empty() {
+        state.app.check_in(&viewer, id, &key, &form.handle).await
+    } else {
+        state.app.check_in_with_code(&viewer, id, &key, &form.code).await
+    };
+    after_occurrence(result, id, &key, "checked-in")
+}
+
+#[derive(Deserialize)]
+pub struct FeedbackForm {
+    #[serde(default)]
+    rating: String,
+    #[serde(default)]
+    comment: String,
+}
+
+pub async fn give_feedback(
+    State(state): State<WebState>,
+    PageViewer { viewer, .. }: PageViewer,
+    Path((id, key)): Path<(i64, String)>,
+    Form(form): Form<FeedbackForm>,
+) -> Response {
+    after_occurrence(
+        state.app.give_feedback(&viewer, id, &key, &form.rating, &form.comment).await,
+        id,
+        &key,
+        "feedback",
+    )
+}
+
+#[derive(Deserialize)]
+pub struct NotesForm {
+    #[serde(default)]
+    notes: String,
+    #[serde(default)]
+    recording_url: String,
+}
+
+pub async fn save_notes(
+    State(state): State<WebState>,
+    PageViewer { viewer, .. }: PageViewer,
+    Path((id, key)): Path<(i64, String)>,
+    Form(form): Form<NotesForm>,
+) -> Response {
+    after_occurrence(
+        state.app.save_session_notes(&viewer, id, &key, &form.notes, &form.recording_url).await,
+        id,
+        &key,
+        "notes",
+    )
 }

@@ -79,6 +79,9 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "waitlisted" => "The session is full: you are on the waitlist and will be told in-app if a seat comes free.",
         "maybe" => "Noted as maybe.",
         "not-going" => "Noted: not going.",
+        "checked-in" => "Checked in. Thanks for coming!",
+        "feedback" => "Thanks for your feedback.",
+        "notes" => "Session notes saved.",
         "session-cancelled" => "This session is cancelled; the rest of the series is unchanged.",
         _ => return None,
     })
