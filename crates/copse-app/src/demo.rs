@@ -52,6 +52,8 @@ pub struct DemoSummary {
     /// Membership rows of every status (active, requested, invited).
     pub memberships: u64,
     pub contributions: u64,
+    /// Event series (recurring sessions and one-off workshops).
+    pub events: u64,
 }
 
 const DEMO_SEED: u64 = 0x4e57_4c61_6273_2026;
@@ -1637,7 +1639,12 @@ pub async fn load_demo(app: &App, progress: Progress<'_>) -> Result<DemoSummary,
         progress("contributions", done, total);
     }
 
+    progress("events", 0, 1);
+    let events = crate::demo_events::load(app, &mut rng).await?;
+    progress("events", 1, 1);
+
     Ok(DemoSummary {
+        events,
         people: total_people,
         communities: total_communities,
         memberships: membership_rows,
@@ -1780,6 +1787,7 @@ pub async fn generate_scale(app: &App, people: u64, progress: Progress<'_>) -> R
 
     let contributions = scale_contributions(store, &mut rng, &staff, &communities, &plan, progress).await?;
     Ok(DemoSummary {
+        events: 0,
         people: staff.ids.len() as u64,
         communities: communities.ids.len() as u64,
         // The creators' memberships came with their communities.

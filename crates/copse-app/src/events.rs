@@ -612,7 +612,7 @@ fn attendance_window(occurrence: &OccurrenceView) -> Result<(), AppError> {
 }
 
 /// The storage form of a validated series, with its UTC bounds.
-fn record_of(community: CommunityId, draft: &EventDraft, facilitator: Option<PersonId>) -> EventRecord {
+pub(crate) fn record_of(community: CommunityId, draft: &EventDraft, facilitator: Option<PersonId>) -> EventRecord {
     let timing = SeriesTiming {
         start_local: draft.start_local,
         zone: draft.zone.0,

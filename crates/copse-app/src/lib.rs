@@ -15,6 +15,7 @@ mod accounts;
 mod cache;
 mod communities;
 pub mod demo;
+mod demo_events;
 mod error;
 mod events;
 mod people;
