@@ -46,7 +46,12 @@ SIGNED_IN_PAGES = [
     ("people", "/people"),
     ("profile", f"/people/{HANDLE}"),
     ("profile-edit", "/profile/edit"),
+    ("events", f"/communities/{COMMUNITY}/events"),
+    # Its sessions are at 09:00 in San Francisco: the planner shows the cost for Asia-Pacific.
+    ("planner", "/communities/kubernetes-platform/planner"),
+    ("rota", f"/communities/{COMMUNITY}/rota"),
 ]
+WORKSHOP = "Async Rust deep dive"
 WIDTHS = [(1280, 900), (390, 844)]
 MAX_SHOT_HEIGHT = 6000
 FAILING_IMPACTS = {"serious", "critical"}
@@ -318,6 +323,42 @@ class Journey:
         self.get("/profile/edit")
         assert self.find("#time_zone").get_attribute("value") == "America/Chicago"
 
+    def sign_in_as(self, handle: str) -> None:
+        self.get("/login")
+        self.fill("#login", handle)
+        self.fill("#password", PASSWORD)
+        self.submit_with(self.button("Sign in"))
+        assert self.path() == "/", f"{handle} could not sign in: {self.main_text()[:300]}"
+
+    def open_workshop(self) -> None:
+        self.get(f"/communities/{COMMUNITY}/events")
+        links = [a for a in self.find_all("ul.sessions li .what a") if a.text.strip() == WORKSHOP]
+        assert links, f"{WORKSHOP!r} should be listed among upcoming sessions"
+        self.submit_with(links[0])
+        assert self.find("main h1").text.strip() == WORKSHOP
+
+    def waitlist_and_promotion(self) -> None:
+        # sam (now a Rust Guild member) finds the workshop full and queues.
+        self.open_workshop()
+        self.workshop_path = self.path()
+        self.submit_with(self.button("Join the waitlist"))
+        assert "waitlist" in self.notice(), f"expected the waitlist notice, got {self.notice()!r}"
+        assert "You're on the waitlist" in self.main_text()
+        self.capture("event", self.workshop_path)
+        # ada gives up her seat...
+        self.sign_out()
+        self.sign_in_as("ada")
+        self.get(self.workshop_path)
+        self.submit_with(self.button("Not going"))
+        assert self.notice() == "Noted: not going.", self.notice()
+        self.sign_out()
+        # ...and sam is told, and is going.
+        self.sign_in_as(HANDLE)
+        notes = self.find("section[aria-labelledby='note-h']").text
+        assert "A seat came free" in notes, f"home should tell sam about the seat: {notes!r}"
+        self.get(self.workshop_path)
+        assert "You're going" in self.main_text(), "sam should now be going"
+
     def sign_out(self) -> None:
         self.get("/")
         self.submit_with(self.button("Sign out", "header"))
@@ -441,6 +482,7 @@ class Journey:
             self.check("axe /profile/edit with errors", self.audit_form_errors)
             for name, path in SIGNED_IN_PAGES:
                 self.check(f"{self.capture_label} {name}", lambda n=name, p=path: self.capture(n, p))
+            self.check("RSVP to a full workshop, get promoted when a seat frees", self.waitlist_and_promotion)
             self.check("sign out", self.sign_out)
         else:
             self.failed.append("the rest of the journey (not run: sign-in failed)")

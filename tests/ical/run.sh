@@ -10,6 +10,13 @@
 # (copse_domain::recurrence::expand) into a temporary directory; check.py
 # parses them with the Python `icalendar` package, expands them with
 # `recurring_ical_events` and compares (see check.py for exactly what).
+# The test `served_feeds_for_the_external_parser` in
+# crates/copse-web/tests/calendars.rs adds feeds as copse serves them
+# (GET /calendars/communities/{slug}.ics and a personal
+# /calendars/people/{token}.ics: weekly series in the same three zones with
+# a cancelled and a moved occurrence each, a monthly series, a one-off) with
+# the occurrences copse's own API lists for them over a year, in the same
+# form, so check.py holds them to the same standard.
 # Prints "ical: N passed, M failed"; exits non-zero on any mismatch.
 #
 # Installs icalendar and recurring_ical_events (requirements.txt) into a venv
@@ -55,6 +62,14 @@ log "writing sample calendars into $FIXTURES"
 if ! (cd "$ROOT" && COPSE_ICAL_FIXTURES_DIR="$FIXTURES" \
     cargo test --quiet -p copse-web --lib writes_fixtures_for_the_external_parser); then
     log "the fixture test failed"
+    echo "ical: 0 passed, 1 failed"
+    exit 1
+fi
+
+log "writing feeds served by copse into $FIXTURES"
+if ! (cd "$ROOT" && COPSE_ICAL_FIXTURES_DIR="$FIXTURES" COPSE_TEST_BACKEND=sqlite \
+    cargo test --quiet -p copse-web --test calendars served_feeds_for_the_external_parser); then
+    log "the served-feeds test failed"
     echo "ical: 0 passed, 1 failed"
     exit 1
 fi

@@ -95,7 +95,7 @@ pub(crate) fn random_token(bytes: usize) -> String {
     hex::encode(buffer)
 }
 
-fn token_hash(token: &str) -> String {
+pub(crate) fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 

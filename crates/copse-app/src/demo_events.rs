@@ -35,18 +35,150 @@ struct SeriesSpec {
 }
 
 const SERIES: &[SeriesSpec] = &[
-    SeriesSpec { slug: "rust-guild", title: "Rust clinic", kind: "troubleshooting", format: "hybrid", weekday: Weekday::Thu, time: "16:00", zone: "Europe/Berlin", minutes: 60, rule: "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH", capacity: None },
-    SeriesSpec { slug: "kubernetes-platform", title: "Platform office hours", kind: "meetup", format: "remote", weekday: Weekday::Mon, time: "09:00", zone: "America/Los_Angeles", minutes: 60, rule: "FREQ=WEEKLY;BYDAY=MO", capacity: None },
-    SeriesSpec { slug: "frontend-craft", title: "Frontend show and tell", kind: "talk", format: "remote", weekday: Weekday::Wed, time: "15:00", zone: "Europe/London", minutes: 45, rule: "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE", capacity: None },
-    SeriesSpec { slug: "architects-forum", title: "Architecture review", kind: "code-review", format: "remote", weekday: Weekday::Tue, time: "14:00", zone: "Europe/Berlin", minutes: 90, rule: "FREQ=MONTHLY;BYDAY=1TU", capacity: Some(25) },
-    SeriesSpec { slug: "qa-test-engineering", title: "Test strategy circle", kind: "meetup", format: "remote", weekday: Weekday::Tue, time: "10:00", zone: "America/New_York", minutes: 60, rule: "FREQ=MONTHLY;BYDAY=2TU", capacity: None },
-    SeriesSpec { slug: "data-science-circle", title: "Paper reading", kind: "tutorial", format: "remote", weekday: Weekday::Tue, time: "15:30", zone: "Asia/Kolkata", minutes: 60, rule: "FREQ=MONTHLY;BYDAY=1TU", capacity: None },
-    SeriesSpec { slug: "sre-practice", title: "Incident review", kind: "troubleshooting", format: "remote", weekday: Weekday::Fri, time: "11:00", zone: "Europe/London", minutes: 60, rule: "FREQ=WEEKLY;INTERVAL=2;BYDAY=FR", capacity: None },
-    SeriesSpec { slug: "payments-domain", title: "Payments domain sync", kind: "meetup", format: "in-person", weekday: Weekday::Wed, time: "12:30", zone: "America/New_York", minutes: 60, rule: "FREQ=MONTHLY;BYDAY=3WE", capacity: Some(20) },
-    SeriesSpec { slug: "security-champions", title: "Threat modelling session", kind: "workshop", format: "remote", weekday: Weekday::Thu, time: "13:00", zone: "Europe/Berlin", minutes: 90, rule: "FREQ=MONTHLY;BYDAY=2TH", capacity: None },
-    SeriesSpec { slug: "performance-guild", title: "Profiling lab", kind: "workshop", format: "remote", weekday: Weekday::Wed, time: "10:00", zone: "Australia/Sydney", minutes: 60, rule: "FREQ=MONTHLY;BYDAY=4WE", capacity: None },
-    SeriesSpec { slug: "mobile-guild", title: "Mobile release retro", kind: "meetup", format: "remote", weekday: Weekday::Mon, time: "16:00", zone: "Europe/London", minutes: 45, rule: "FREQ=MONTHLY;BYDAY=1MO", capacity: None },
-    SeriesSpec { slug: "staff-engineers", title: "Staff engineers roundtable", kind: "meetup", format: "remote", weekday: Weekday::Thu, time: "17:00", zone: "Europe/Berlin", minutes: 60, rule: "FREQ=MONTHLY;BYDAY=3TH", capacity: None },
+    SeriesSpec {
+        slug: "rust-guild",
+        title: "Rust clinic",
+        kind: "troubleshooting",
+        format: "hybrid",
+        weekday: Weekday::Thu,
+        time: "16:00",
+        zone: "Europe/Berlin",
+        minutes: 60,
+        rule: "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH",
+        capacity: None,
+    },
+    SeriesSpec {
+        slug: "kubernetes-platform",
+        title: "Platform office hours",
+        kind: "meetup",
+        format: "remote",
+        weekday: Weekday::Mon,
+        time: "09:00",
+        zone: "America/Los_Angeles",
+        minutes: 60,
+        rule: "FREQ=WEEKLY;BYDAY=MO",
+        capacity: None,
+    },
+    SeriesSpec {
+        slug: "frontend-craft",
+        title: "Frontend show and tell",
+        kind: "talk",
+        format: "remote",
+        weekday: Weekday::Wed,
+        time: "15:00",
+        zone: "Europe/London",
+        minutes: 45,
+        rule: "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE",
+        capacity: None,
+    },
+    SeriesSpec {
+        slug: "architects-forum",
+        title: "Architecture review",
+        kind: "code-review",
+        format: "remote",
+        weekday: Weekday::Tue,
+        time: "14:00",
+        zone: "Europe/Berlin",
+        minutes: 90,
+        rule: "FREQ=MONTHLY;BYDAY=1TU",
+        capacity: Some(25),
+    },
+    SeriesSpec {
+        slug: "qa-test-engineering",
+        title: "Test strategy circle",
+        kind: "meetup",
+        format: "remote",
+        weekday: Weekday::Tue,
+        time: "10:00",
+        zone: "America/New_York",
+        minutes: 60,
+        rule: "FREQ=MONTHLY;BYDAY=2TU",
+        capacity: None,
+    },
+    SeriesSpec {
+        slug: "data-science-circle",
+        title: "Paper reading",
+        kind: "tutorial",
+        format: "remote",
+        weekday: Weekday::Tue,
+        time: "15:30",
+        zone: "Asia/Kolkata",
+        minutes: 60,
+        rule: "FREQ=MONTHLY;BYDAY=1TU",
+        capacity: None,
+    },
+    SeriesSpec {
+        slug: "sre-practice",
+        title: "Incident review",
+        kind: "troubleshooting",
+        format: "remote",
+        weekday: Weekday::Fri,
+        time: "11:00",
+        zone: "Europe/London",
+        minutes: 60,
+        rule: "FREQ=WEEKLY;INTERVAL=2;BYDAY=FR",
+        capacity: None,
+    },
+    SeriesSpec {
+        slug: "payments-domain",
+        title: "Payments domain sync",
+        kind: "meetup",
+        format: "in-person",
+        weekday: Weekday::Wed,
+        time: "12:30",
+        zone: "America/New_York",
+        minutes: 60,
+        rule: "FREQ=MONTHLY;BYDAY=3WE",
+        capacity: Some(20),
+    },
+    SeriesSpec {
+        slug: "security-champions",
+        title: "Threat modelling session",
+        kind: "workshop",
+        format: "remote",
+        weekday: Weekday::Thu,
+        time: "13:00",
+        zone: "Europe/Berlin",
+        minutes: 90,
+        rule: "FREQ=MONTHLY;BYDAY=2TH",
+        capacity: None,
+    },
+    SeriesSpec {
+        slug: "performance-guild",
+        title: "Profiling lab",
+        kind: "workshop",
+        format: "remote",
+        weekday: Weekday::Wed,
+        time: "10:00",
+        zone: "Australia/Sydney",
+        minutes: 60,
+        rule: "FREQ=MONTHLY;BYDAY=4WE",
+        capacity: None,
+    },
+    SeriesSpec {
+        slug: "mobile-guild",
+        title: "Mobile release retro",
+        kind: "meetup",
+        format: "remote",
+        weekday: Weekday::Mon,
+        time: "16:00",
+        zone: "Europe/London",
+        minutes: 45,
+        rule: "FREQ=MONTHLY;BYDAY=1MO",
+        capacity: None,
+    },
+    SeriesSpec {
+        slug: "staff-engineers",
+        title: "Staff engineers roundtable",
+        kind: "meetup",
+        format: "remote",
+        weekday: Weekday::Thu,
+        time: "17:00",
+        zone: "Europe/Berlin",
+        minutes: 60,
+        rule: "FREQ=MONTHLY;BYDAY=3TH",
+        capacity: None,
+    },
 ];
 
 /// The full upcoming workshop with a waitlist.
@@ -90,11 +222,18 @@ pub(crate) async fn load(app: &App, rng: &mut StdRng) -> Result<u64, AppError> {
         let start = first_matching(today - Duration::days(300), spec.weekday, spec.rule);
         let input = EventInput {
             title: spec.title.into(),
-            description: format!("The {} community's regular session. Bring questions, share what you learned.", community.community.name),
+            description: format!(
+                "The {} community's regular session. Bring questions, share what you learned.",
+                community.community.name
+            ),
             kind: spec.kind.into(),
             format: spec.format.into(),
             location: if spec.format == "remote" { String::new() } else { "Main office, room 3".into() },
-            link: if spec.format == "in-person" { String::new() } else { format!("https://meet.northwind.example/{}", spec.slug) },
+            link: if spec.format == "in-person" {
+                String::new()
+            } else {
+                format!("https://meet.northwind.example/{}", spec.slug)
+            },
             date: start.format("%Y-%m-%d").to_string(),
             time: spec.time.into(),
             duration_minutes: spec.minutes.to_string(),
@@ -156,51 +295,102 @@ pub(crate) async fn load(app: &App, rng: &mut StdRng) -> Result<u64, AppError> {
                     store.record_attendance(event, &key, *person, community_id, "facilitator").await?;
                     if rng.gen_bool(0.4) {
                         let rating = rng.gen_range(3..=5);
-                        let comment = ["", "", "Very practical.", "Would like more hands-on time.", "Great discussion."]
-                            [rng.gen_range(0..5)];
+                        let comment =
+                            ["", "", "Very practical.", "Would like more hands-on time.", "Great discussion."]
+                                [rng.gen_range(0..5)];
                         store.record_feedback(event, &key, *person, rating, comment).await?;
                     }
                 }
             }
         }
     }
-    created += load_workshop(app, rng).await?;
+    created += load_workshop(app, rng, RUST_WORKSHOP).await?;
+    created += load_workshop(app, rng, COST_WORKSHOP).await?;
     Ok(created)
 }
 
-/// The Rust Guild's full workshop, ten days out: ada and five others going,
-/// two on the waitlist; sam is not a member yet (the browser journey joins).
-async fn load_workshop(app: &App, rng: &mut StdRng) -> Result<u64, AppError> {
+/// A full one-off workshop.
+struct WorkshopSpec {
+    slug: &'static str,
+    host: &'static str,
+    title: &'static str,
+    description: &'static str,
+    location: &'static str,
+    zone: &'static str,
+    days_ahead: i64,
+    capacity: u32,
+    /// How many beyond capacity are already waiting.
+    waiting: usize,
+    code: &'static str,
+}
+
+/// The Rust Guild's workshop is exactly full with nobody waiting, so the
+/// first person to answer "going" heads the waitlist (the browser journey
+/// relies on this: sam queues, ada gives up her seat, sam is promoted).
+const RUST_WORKSHOP: WorkshopSpec = WorkshopSpec {
+    slug: "rust-guild",
+    host: "ada",
+    title: DEMO_WORKSHOP,
+    description: "Hands-on: cancellation, structured concurrency and testing async code. Laptops required.",
+    location: "Berlin office, Spree room",
+    zone: "Europe/Berlin",
+    days_ahead: 10,
+    capacity: WORKSHOP_CAPACITY,
+    waiting: 0,
+    code: "RUST42",
+};
+
+/// A workshop with people already on its waitlist.
+const COST_WORKSHOP: WorkshopSpec = WorkshopSpec {
+    slug: "kubernetes-platform",
+    host: "",
+    title: "Kubernetes cost clinic",
+    description: "Bring your namespace's bill; we find the waste together.",
+    location: "San Francisco office, 4th floor",
+    zone: "America/Los_Angeles",
+    days_ahead: 12,
+    capacity: 5,
+    waiting: 3,
+    code: "KUBE77",
+};
+
+async fn load_workshop(app: &App, rng: &mut StdRng, spec: WorkshopSpec) -> Result<u64, AppError> {
     let store = app.store();
-    let Some(community) = store.find_community_for_viewer("rust-guild", None).await? else {
+    let Some(community) = store.find_community_for_viewer(spec.slug, None).await? else {
         return Ok(0);
     };
     let community_id = CommunityId(community.community.id);
-    let Some(ada) = store.find_person_by_handle("ada").await? else {
-        return Ok(0);
+    let mut members = active_members(store, community_id).await?;
+    let host = match store.find_person_by_handle(spec.host).await? {
+        Some(p) => PersonId(p.id),
+        None => match members.first() {
+            Some(first) => *first,
+            None => return Ok(0),
+        },
     };
-    let day = Utc::now().date_naive() + Duration::days(10);
+    members.retain(|p| *p != host);
+    members.shuffle(rng);
+    let day = Utc::now().date_naive() + Duration::days(spec.days_ahead);
     let input = EventInput {
-        title: DEMO_WORKSHOP.into(),
-        description: "Hands-on: cancellation, structured concurrency and testing async code. Laptops required.".into(),
+        title: spec.title.into(),
+        description: spec.description.into(),
         kind: "workshop".into(),
         format: "in-person".into(),
-        location: "Berlin office, Spree room".into(),
+        location: spec.location.into(),
         date: day.format("%Y-%m-%d").to_string(),
         time: "14:00".into(),
         duration_minutes: "180".into(),
-        time_zone: "Europe/Berlin".into(),
-        capacity: WORKSHOP_CAPACITY.to_string(),
+        time_zone: spec.zone.into(),
+        capacity: spec.capacity.to_string(),
         ..Default::default()
     };
     let draft = EventDraft::parse(&input).map_err(AppError::Invalid)?;
-    let record = crate::events::record_of(community_id, &draft, Some(PersonId(ada.id)));
-    let event = store.insert_event(&record, "RUST42", Some(PersonId(ada.id))).await?;
+    let record = crate::events::record_of(community_id, &draft, Some(host));
+    let event = store.insert_event(&record, spec.code, Some(host)).await?;
     let key = local_key(draft.start_local);
-    let mut others: Vec<PersonId> =
-        active_members(store, community_id).await?.into_iter().filter(|p| p.0 != ada.id).collect();
-    others.shuffle(rng);
-    let attendees = std::iter::once(PersonId(ada.id)).chain(others.into_iter().take(WORKSHOP_CAPACITY as usize + 1));
+    let message = format!("A seat came free: you are now going to {}.", spec.title);
+    let link = format!("/events/{event}/{key}");
+    let attendees = std::iter::once(host).chain(members.into_iter().take(spec.capacity as usize - 1 + spec.waiting));
     for (i, person) in attendees.enumerate() {
         store
             .record_rsvp(&RsvpChange {
@@ -209,8 +399,8 @@ async fn load_workshop(app: &App, rng: &mut StdRng) -> Result<u64, AppError> {
                 person,
                 community: community_id,
                 answer: "going",
-                promotion_message: "A seat came free: you are now going to the Async Rust deep dive.",
-                promotion_link: "",
+                promotion_message: &message,
+                promotion_link: &link,
                 at: Timestamp(Timestamp::now().0 - (20 - i as i64) * 3_600_000),
             })
             .await?;

@@ -109,7 +109,7 @@ fn zone_of(row: &EventRow) -> TimeZone {
     TimeZone::parse(&row.time_zone).unwrap_or_else(|_| TimeZone::utc())
 }
 
-fn event_view(row: &EventRow, slug: &str, name: &str) -> EventView {
+pub(crate) fn event_view(row: &EventRow, slug: &str, name: &str) -> EventView {
     EventView {
         id: row.id,
         community_id: CommunityId(row.community_id),

@@ -13,19 +13,23 @@
 
 mod accounts;
 mod cache;
+mod calendars;
 mod communities;
 pub mod demo;
 mod demo_events;
 mod error;
 mod events;
 mod people;
+mod planning;
 
 pub use accounts::{ApiTokenView, Credentials, NewAccount, SessionToken, Viewer};
+pub use calendars::*;
 pub use communities::*;
 pub use copse_store::{Backend, CommunityFilter, MAX_TEAM_CHOICES, PeopleFilter, Store, StoreError, StoreOptions};
 pub use error::AppError;
 pub use events::*;
 pub use people::*;
+pub use planning::*;
 
 use std::sync::Arc;
 

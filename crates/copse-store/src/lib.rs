@@ -15,6 +15,7 @@
 //! Times are UTC milliseconds since the Unix epoch in `BIGINT` columns.
 
 mod auth;
+mod calendars;
 mod communities;
 mod contributions;
 mod error;
@@ -22,9 +23,11 @@ mod events;
 mod memberships;
 mod migrations;
 mod people;
+mod planning;
 mod settings;
 
 pub use auth::*;
+pub use calendars::*;
 pub use communities::*;
 pub use contributions::*;
 pub use error::StoreError;
@@ -32,6 +35,7 @@ pub use events::*;
 pub use memberships::*;
 pub use migrations::{MIGRATIONS, Migration};
 pub use people::*;
+pub use planning::*;
 
 use std::str::FromStr;
 use std::time::Duration;

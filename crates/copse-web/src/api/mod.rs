@@ -8,6 +8,7 @@
 mod communities;
 mod events;
 mod people;
+mod planning;
 pub mod types;
 
 use axum::extract::rejection::JsonRejection;
@@ -39,6 +40,8 @@ pub fn routes() -> Router<WebState> {
         .route("/me/upcoming", get(events::my_upcoming))
         .route("/me/notifications", get(events::my_notifications))
         .route("/communities/{slug}/events", get(events::list_occurrences).post(events::create_event))
+        .route("/communities/{slug}/planner", get(planning::get_planner))
+        .route("/communities/{slug}/rota", get(planning::get_rota))
         .route("/events/{id}/occurrences/{key}", get(events::get_occurrence))
         .route("/events/{id}/occurrences/{key}/rsvp", post(events::rsvp))
         .route("/events/{id}/occurrences/{key}/cancel", post(events::cancel_occurrence))
@@ -77,6 +80,8 @@ pub fn openapi_routes() -> Router<WebState> {
         events::cancel_occurrence,
         events::my_upcoming,
         events::my_notifications,
+        planning::get_planner,
+        planning::get_rota,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&BearerAuth),

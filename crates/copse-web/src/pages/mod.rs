@@ -1,11 +1,13 @@
 //! The HTML pages. Every state-changing form posts through the CSRF check
 //! in [`crate::auth::require_csrf`].
 
+mod calendars;
 mod communities;
 mod events;
 mod home;
 pub mod layout;
 mod people;
+pub(crate) mod planning;
 mod session;
 
 use axum::Router;
@@ -30,6 +32,11 @@ pub fn routes(state: WebState) -> Router<WebState> {
         .route("/communities/{slug}/members", get(communities::show_members).post(communities::manage_member))
         .route("/communities/{slug}/events", get(events::list_events))
         .route("/communities/{slug}/events/new", get(events::new_event).post(events::create_event))
+        .route("/communities/{slug}/planner", get(planning::show_planner))
+        .route("/communities/{slug}/rota", get(planning::show_rota))
+        .route("/communities/{slug}/rota/volunteer", post(planning::volunteer))
+        .route("/communities/{slug}/rota/withdraw", post(planning::withdraw))
+        .route("/communities/{slug}/rota/assign", post(planning::assign))
         .route("/events/{id}/{key}", get(events::show_occurrence))
         .route("/events/{id}/{key}/rsvp", post(events::rsvp))
         .route("/events/{id}/{key}/cancel", post(events::cancel_occurrence))
@@ -41,5 +48,13 @@ pub fn routes(state: WebState) -> Router<WebState> {
         .route("/profile/edit", get(people::edit_profile).post(people::update_profile))
         .route("/settings/tokens", get(people::show_tokens).post(people::create_token))
         .route("/settings/tokens/{id}/revoke", post(people::revoke_token))
+        .route("/settings/calendar", post(calendars::reset_calendar))
+        .route("/settings/calendar/delete", post(calendars::delete_calendar))
+        .route("/communities/{slug}/calendar", get(calendars::subscribe_page))
+        // Calendar programs cannot sign in: the community feed is public (for
+        // communities that are not private), the personal one has its secret
+        // in the URL.
+        .route("/calendars/communities/{file}", get(calendars::community_feed))
+        .route("/calendars/people/{file}", get(calendars::person_feed))
         .layer(axum::middleware::from_fn_with_state(state, require_csrf))
 }

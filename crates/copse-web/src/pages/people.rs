@@ -321,28 +321,36 @@ struct TokensPage {
     tokens: Vec<TokenRow>,
     new_token: Option<String>,
     error: Option<String>,
+    calendar: super::calendars::CalendarPanel,
 }
 
-async fn tokens_page(
+pub(super) async fn tokens_page(
     state: &WebState,
     viewer: &Viewer,
     csrf: &str,
     notice: Option<&str>,
     new_token: Option<String>,
     error: Option<String>,
+    new_calendar: Option<super::calendars::FeedAddress>,
 ) -> Response {
     let tokens = match state.app.list_api_tokens(viewer).await {
         Ok(tokens) => tokens,
         Err(error) => return PageError::from(error).into_response(),
     };
+    let calendar = match super::calendars::calendar_panel(state, viewer, new_calendar).await {
+        Ok(calendar) => calendar,
+        Err(error) => return PageError::from(error).into_response(),
+    };
     let page = TokensPage {
-        layout: Layout::new("API tokens", state.app.org_name(), Some(viewer), csrf, "me").with_notice(notice),
+        layout: Layout::new("API tokens and calendar", state.app.org_name(), Some(viewer), csrf, "me")
+            .with_notice(notice),
         tokens: tokens
             .into_iter()
             .map(|t| TokenRow { id: t.id.0, name: t.name, created: format::date(t.created_at, viewer.time_zone) })
             .collect(),
         new_token,
         error: error.clone(),
+        calendar,
     };
     render_status(if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK }, &page)
 }
@@ -352,7 +360,7 @@ pub async fn show_tokens(
     PageViewer { viewer, csrf }: PageViewer,
     Query(query): Query<NoticeQuery>,
 ) -> Response {
-    tokens_page(&state, &viewer, &csrf, query.notice.as_deref(), None, None).await
+    tokens_page(&state, &viewer, &csrf, query.notice.as_deref(), None, None, None).await
 }
 
 #[derive(Deserialize)]
@@ -367,10 +375,10 @@ pub async fn create_token(
     Form(form): Form<TokenForm>,
 ) -> Response {
     match state.app.create_api_token(&viewer, &form.name).await {
-        Ok(token) => tokens_page(&state, &viewer, &csrf, None, Some(token), None).await,
+        Ok(token) => tokens_page(&state, &viewer, &csrf, None, Some(token), None, None).await,
         Err(AppError::Invalid(errors)) => {
             let message = errors.0.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; ");
-            tokens_page(&state, &viewer, &csrf, None, None, Some(message)).await
+            tokens_page(&state, &viewer, &csrf, None, None, Some(message), None).await
         }
         Err(error) => PageError::from(error).into_response(),
     }
