@@ -15,6 +15,7 @@ mod auth;
 mod error;
 mod format;
 pub mod ical;
+pub mod markdown;
 mod ops;
 mod pages;
 

@@ -375,3 +375,26 @@ async fn attendance_feedback_and_notes_during_a_session() {
             .unwrap();
     assert_eq!(activity.len(), 2, "fay and bob attended");
 }
+
+#[tokio::test]
+async fn descriptions_render_markdown_and_hostile_markup_is_neutralized() {
+    let (t, slug, token) = setup().await;
+    let mut body = weekly(None);
+    body["description"] = json!(
+        "**Bring** a laptop.\n\n<script>alert(1)</script>\n\n[click](javascript:alert(1))\n\n<img src=x onerror=alert(2)>"
+    );
+    let id = t.api(Method::POST, &format!("/api/v1/communities/{slug}/events"), Some(&token), Some(body)).await.json()
+        ["event_id"]
+        .as_i64()
+        .unwrap();
+    let fay = t.sign_in("fay").await;
+    let page = t.get(&format!("/events/{id}/2030-03-07T18:00"), Some(&fay)).await;
+    assert!(page.body.contains("<strong>Bring</strong> a laptop."), "Markdown renders");
+    let lower = page.body.to_lowercase();
+    assert!(
+        !lower.contains("<script>alert") && !lower.contains("javascript:") && !lower.contains("onerror"),
+        "sanitized"
+    );
+    let stored = t.db.store.find_event(id).await.unwrap().unwrap();
+    assert!(stored.description.contains("<script>alert(1)</script>"), "stored as written");
+}

@@ -388,6 +388,7 @@ struct OccurrenceTemplate {
     slug: String,
     community_name: String,
     title: String,
+    /// Rendered from Markdown and sanitized.
     description: String,
     kind: &'static str,
     format: &'static str,
@@ -421,6 +422,8 @@ struct OccurrenceTemplate {
     my_rating: i64,
     my_comment: String,
     notes: String,
+    /// `notes` rendered from Markdown and sanitized.
+    notes_html: String,
     recording_url: String,
     ratings: [i64; 5],
 }
@@ -446,7 +449,7 @@ pub async fn show_occurrence(
         slug: o.event.community_slug.clone(),
         community_name: o.event.community_name.clone(),
         title: o.event.title.clone(),
-        description: o.event.description.clone(),
+        description: crate::markdown::render(&o.event.description),
         kind: o.event.kind.label(),
         format: o.event.format.label(),
         when: format::session(o.start, o.end, viewer.time_zone),
@@ -480,6 +483,7 @@ pub async fn show_occurrence(
         my_rating: page.my_feedback.as_ref().map_or(0, |f| f.0),
         my_comment: page.my_feedback.as_ref().map(|f| f.1.clone()).unwrap_or_default(),
         notes: page.notes.clone(),
+        notes_html: crate::markdown::render(&page.notes),
         recording_url: page.recording_url.clone(),
         ratings: [1, 2, 3, 4, 5],
     };
