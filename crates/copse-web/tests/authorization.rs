@@ -173,6 +173,34 @@ async fn every_community_route_for_every_role_and_visibility() {
             };
             check("GET page", page, expected_page);
             check("GET members page", t.get(&format!("/communities/{slug}/members"), s).await.status, expected_page);
+            for sub in ["events", "planner", "rota", "calendar"] {
+                check(
+                    &format!("GET {sub} page"),
+                    t.get(&format!("/communities/{slug}/{sub}"), s).await.status,
+                    expected_page,
+                );
+            }
+            check(
+                "GET schedule form",
+                t.get(&format!("/communities/{slug}/events/new"), s).await.status,
+                managed_page(role, visibility, StatusCode::OK),
+            );
+            for api in ["events", "planner", "rota"] {
+                check(
+                    &format!("GET api {api}"),
+                    t.api(Method::GET, &format!("/api/v1/communities/{slug}/{api}"), token.as_deref(), None)
+                        .await
+                        .status,
+                    api_read_expected(role, visibility),
+                );
+            }
+            // The public feed needs no sign-in, and exists only for non-private communities.
+            let feed = t.get(&format!("/calendars/communities/{slug}.ics"), s).await.status;
+            check(
+                "GET community feed",
+                feed,
+                if visibility == "private" { StatusCode::NOT_FOUND } else { StatusCode::OK },
+            );
             check(
                 "GET edit",
                 t.get(&format!("/communities/{slug}/edit"), s).await.status,
@@ -212,12 +240,51 @@ async fn every_community_route_for_every_role_and_visibility() {
                     .status,
                 managed_post(role, visibility),
             );
+            let session = json!({
+                "title": "Matrix session", "kind": "meetup", "format": "remote", "link": "https://meet.example.com/m",
+                "date": "2031-01-09", "time": "18:00", "duration_minutes": 60, "time_zone": "UTC"
+            });
+            check(
+                "POST api schedule",
+                t.api(Method::POST, &format!("/api/v1/communities/{slug}/events"), token.as_deref(), Some(session))
+                    .await
+                    .status,
+                match role {
+                    Role::Anonymous => StatusCode::UNAUTHORIZED,
+                    _ if !sees(role, visibility) => StatusCode::NOT_FOUND,
+                    _ if manages(role) => StatusCode::CREATED,
+                    _ => StatusCode::FORBIDDEN,
+                },
+            );
             let body = json!({"name": "Guild", "slug": "guild", "domain": "Shared practice", "kind": "technical-practice", "visibility": visibility});
             check(
                 "PUT api",
                 t.api(Method::PUT, &format!("/api/v1/communities/{slug}"), token.as_deref(), Some(body)).await.status,
                 api_write_expected(role, visibility),
             );
+        }
+        // The facilitator's iteration scheduled event 1 above; only active
+        // members answer for it.
+        for (role, _, token) in &w.sessions {
+            let role = *role;
+            let got = t
+                .api(
+                    Method::POST,
+                    "/api/v1/events/1/occurrences/2031-01-09T18:00/rsvp",
+                    token.as_deref(),
+                    Some(json!({"answer": "going"})),
+                )
+                .await
+                .status;
+            let expected = match role {
+                Role::Anonymous => StatusCode::UNAUTHORIZED,
+                _ if !sees(role, visibility) => StatusCode::NOT_FOUND,
+                Role::Member | Role::Facilitator => StatusCode::OK,
+                _ => StatusCode::FORBIDDEN,
+            };
+            if got != expected {
+                failures.push(format!("{visibility:>8} {role:?} POST api rsvp: got {got}, expected {expected}"));
+            }
         }
         // Membership changes last, since they change who sees what.
         for (role, session, _) in &w.sessions {
