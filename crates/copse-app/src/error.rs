@@ -67,6 +67,10 @@ impl From<StoreError> for AppError {
                     "people.handle" => ("handle", "that handle is taken"),
                     "people.email" => ("email", "that e-mail address is already in use"),
                     "org_goals.title" => ("title", "a goal with that title exists"),
+                    "events.capacity" => (
+                        "capacity",
+                        "more people are already going to an upcoming session; the capacity cannot be lower",
+                    ),
                     _ => ("", "that already exists"),
                 };
                 AppError::Conflict { field, message: message.to_string() }

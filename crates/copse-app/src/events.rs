@@ -4,7 +4,7 @@
 //! upcoming sessions and notifications.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use copse_domain::recurrence::{OccurrenceTime, Recurrence, SeriesTiming, expand, series_end};
+use copse_domain::recurrence::{OccurrenceTime, Recurrence, SeriesTiming, expand, series_end, truncate_before};
 use copse_domain::{
     Action, CommunityAccess, CommunityId, EventDraft, EventFormat, EventInput, EventKind, EventStatus, PersonId,
     RsvpAnswer, TimeZone, Timestamp, Visibility, can, local_key, parse_local_key,
@@ -96,6 +96,18 @@ pub enum RsvpResult {
     Maybe,
     NotGoing,
 }
+
+/// What answering for a whole series did: how many upcoming sessions got
+/// the answer, and for "going", how many seated and how many waitlisted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SeriesRsvp {
+    pub going: usize,
+    pub waitlisted: usize,
+    pub updated: usize,
+}
+
+/// How far ahead answering for a whole series reaches.
+pub const SERIES_RSVP_DAYS: i64 = 180;
 
 #[derive(Debug, Clone)]
 pub struct NotificationView {
@@ -534,6 +546,262 @@ impl App {
             return Err(AppError::Conflict { field: "", message: "this session is already cancelled".into() });
         }
         Ok(self.store().set_exception(event_id, &occurrence.key, true, None, viewer.person()).await?)
+    }
+
+    /// Loads a series the viewer may manage: not found if they may not see
+    /// its community, forbidden if they may not schedule there.
+    async fn managed_event(&self, viewer: &Viewer, event_id: i64) -> Result<(EventRow, EventView), AppError> {
+        viewer.require_person()?;
+        let event = self.store().find_event(event_id).await?.ok_or(AppError::NotFound("event"))?;
+        let (access, slug, name) = self.community_access(viewer, CommunityId(event.community_id)).await?;
+        if !can(&viewer.actor, Action::ViewCommunity(&access)) {
+            return Err(AppError::NotFound("event"));
+        }
+        if !can(&viewer.actor, Action::ScheduleEvents(&access)) {
+            return Err(AppError::Forbidden("only facilitators edit events"));
+        }
+        let view = event_view(&event, &slug, &name);
+        Ok((event, view))
+    }
+
+    /// A series and its form values, for the edit form (facilitators). With
+    /// `from`, the form starts at that occurrence ("this and following").
+    pub async fn event_for_edit(
+        &self,
+        viewer: &Viewer,
+        event_id: i64,
+        from: Option<&str>,
+    ) -> Result<(EventView, EventInput), AppError> {
+        let (_, view) = self.managed_event(viewer, event_id).await?;
+        let start = match from {
+            Some(key) => {
+                let (_, _, occurrence) = self.occurrence(viewer, event_id, key).await?;
+                parse_local_key(&occurrence.key).map_err(|_| AppError::NotFound("occurrence"))?
+            }
+            None => view.start_local,
+        };
+        let input = EventInput {
+            title: view.title.clone(),
+            description: view.description.clone(),
+            kind: view.kind.as_str().to_string(),
+            format: view.format.as_str().to_string(),
+            location: view.location.clone(),
+            link: view.link.clone(),
+            date: start.format("%Y-%m-%d").to_string(),
+            time: start.format("%H:%M").to_string(),
+            duration_minutes: view.duration_minutes.to_string(),
+            time_zone: view.zone.name().to_string(),
+            capacity: view.capacity.map(|c| c.to_string()).unwrap_or_default(),
+            recurrence: view.recurrence.as_ref().map(|r| r.as_str().to_string()).unwrap_or_default(),
+        };
+        Ok((view, input))
+    }
+
+    /// Replaces a series' definition (facilitators). A capacity below the
+    /// number already going to an upcoming session is refused and nothing
+    /// changes.
+    pub async fn update_event(
+        &self,
+        viewer: &Viewer,
+        event_id: i64,
+        input: &EventInput,
+    ) -> Result<EventView, AppError> {
+        let (event, view) = self.managed_event(viewer, event_id).await?;
+        let draft = EventDraft::parse(input)?;
+        let record = record_of(CommunityId(event.community_id), &draft, event.facilitator_id.map(PersonId));
+        self.store_update(event_id, &record, viewer).await?;
+        let stored = self.store().find_event(event_id).await?.ok_or(AppError::NotFound("event"))?;
+        Ok(event_view(&stored, &view.community_slug, &view.community_name))
+    }
+
+    async fn store_update(&self, event_id: i64, record: &EventRecord, viewer: &Viewer) -> Result<(), AppError> {
+        match self.store().update_event(event_id, record, viewer.person()).await {
+            Ok(()) => Ok(()),
+            Err(StoreError::Conflict(what)) if what == "events.capacity" => {
+                let going = self.store().most_going_from(event_id, &record.start_local).await?;
+                Err(AppError::Conflict {
+                    field: "capacity",
+                    message: format!(
+                        "{} already going to an upcoming session; the capacity cannot be lower",
+                        if going == 1 { "1 person is".to_string() } else { format!("{going} people are") }
+                    ),
+                })
+            }
+            Err(StoreError::NotFound) => Err(AppError::NotFound("event")),
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    /// "Edit this and following": ends the series just before the occurrence
+    /// `from_key` and stores the form as a new series starting there. When
+    /// `from_key` is the series' first occurrence (or the series does not
+    /// repeat), the whole series is edited instead. Returns the series that
+    /// now holds `from_key`'s slot onward.
+    pub async fn split_event(
+        &self,
+        viewer: &Viewer,
+        event_id: i64,
+        from_key: &str,
+        input: &EventInput,
+    ) -> Result<EventView, AppError> {
+        let (event, view) = self.managed_event(viewer, event_id).await?;
+        let (_, _, occurrence) = self.occurrence(viewer, event_id, from_key).await?;
+        let at = parse_local_key(&occurrence.key).map_err(|_| AppError::NotFound("occurrence"))?;
+        let draft = EventDraft::parse(input)?;
+        let old_timing = timing(&view, &[]);
+        let Some(rule) = truncate_before(&old_timing, at) else {
+            return self.update_event(viewer, event_id, input).await;
+        };
+        let community = CommunityId(event.community_id);
+        let truncated = SeriesTiming { recurrence: Some(rule.clone()), ..old_timing };
+        let old = EventRecord {
+            community,
+            title: event.title.clone(),
+            description: event.description.clone(),
+            kind: event.kind.clone(),
+            format: event.format.clone(),
+            location: event.location.clone(),
+            link: event.link.clone(),
+            start_local: event.start_local.clone(),
+            time_zone: event.time_zone.clone(),
+            duration_minutes: event.duration_minutes,
+            rrule: Some(rule.as_str().to_string()),
+            starts_at: Timestamp(event.starts_at),
+            ends_at: series_end(&truncated).map(Timestamp::from),
+            capacity: event.capacity,
+            facilitator: event.facilitator_id.map(PersonId),
+        };
+        self.store_update(event_id, &old, viewer).await?;
+        let record = record_of(community, &draft, event.facilitator_id.map(PersonId));
+        let code = crate::accounts::random_token(3).to_uppercase();
+        let id = self.store().insert_event(&record, &code, viewer.person()).await?;
+        let stored = self.store().find_event(id).await?.ok_or(AppError::NotFound("event"))?;
+        Ok(event_view(&stored, &view.community_slug, &view.community_name))
+    }
+
+    /// Moves one occurrence to another local date and time (and optionally
+    /// length) in the series' zone, keeping its identity and its answers.
+    pub async fn move_occurrence(
+        &self,
+        viewer: &Viewer,
+        event_id: i64,
+        key: &str,
+        date: &str,
+        time: &str,
+        duration_minutes: &str,
+    ) -> Result<OccurrenceView, AppError> {
+        let (_, access, occurrence) = self.occurrence(viewer, event_id, key).await?;
+        if !can(&viewer.actor, Action::ScheduleEvents(&access)) {
+            return Err(AppError::Forbidden("only facilitators move sessions"));
+        }
+        let mut errors = copse_domain::FieldErrors::new();
+        let date = errors.check(
+            "date",
+            chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
+                .map_err(|_| format!("'{}' is not a date like 2026-03-05", date.trim())),
+        );
+        let time = errors.check(
+            "time",
+            chrono::NaiveTime::parse_from_str(time.trim(), "%H:%M")
+                .map_err(|_| format!("'{}' is not a time like 18:00", time.trim())),
+        );
+        let minutes = if duration_minutes.trim().is_empty() {
+            Some(occurrence.event.duration_minutes)
+        } else {
+            errors.check(
+                "duration_minutes",
+                match duration_minutes.trim().parse::<u32>() {
+                    Ok(d) if (1..=copse_domain::MAX_DURATION_MINUTES).contains(&d) => Ok(d),
+                    _ => Err(format!(
+                        "the length is a number of minutes from 1 to {}",
+                        copse_domain::MAX_DURATION_MINUTES
+                    )),
+                },
+            )
+        };
+        let original = parse_local_key(&occurrence.key).map_err(|_| AppError::NotFound("occurrence"))?;
+        if let (Some(d), Some(t)) = (date, time)
+            && (d.and_time(t) - original).num_days().abs() > 365
+        {
+            errors.add("date", "a session can move at most a year from its original date");
+        }
+        errors.finish()?;
+        let (Some(date), Some(time), Some(minutes)) = (date, time, minutes) else {
+            return Err(AppError::invalid("date", "incomplete form"));
+        };
+        if occurrence.cancelled {
+            return Err(AppError::Conflict { field: "", message: "this session is cancelled".into() });
+        }
+        let to = local_key(date.and_time(time));
+        self.store()
+            .set_exception(event_id, &occurrence.key, false, Some((&to, i64::from(minutes))), viewer.person())
+            .await
+            .map_err(|e| match e {
+                StoreError::NotFound => AppError::NotFound("event"),
+                other => other.into(),
+            })?;
+        let (_, _, moved) = self.occurrence(viewer, event_id, &occurrence.key).await?;
+        Ok(moved)
+    }
+
+    /// Answers for every upcoming, not cancelled occurrence of a series in
+    /// the next [`SERIES_RSVP_DAYS`] days, each through the same per-session
+    /// rules (capacity and waitlist).
+    pub async fn rsvp_series(&self, viewer: &Viewer, event_id: i64, answer: &str) -> Result<SeriesRsvp, AppError> {
+        let person = viewer.require_person()?;
+        let answer = RsvpAnswer::parse(answer).map_err(|m| AppError::invalid("answer", m))?;
+        let event = self.store().find_event(event_id).await?.ok_or(AppError::NotFound("event"))?;
+        let community = CommunityId(event.community_id);
+        let (access, slug, name) = self.community_access(viewer, community).await?;
+        if !can(&viewer.actor, Action::ViewCommunity(&access)) {
+            return Err(AppError::NotFound("event"));
+        }
+        if !can(&viewer.actor, Action::Rsvp(&access)) {
+            return Err(AppError::Forbidden("join the community to answer for its events"));
+        }
+        let view = event_view(&event, &slug, &name);
+        if view.status == EventStatus::Cancelled {
+            return Err(AppError::Conflict { field: "answer", message: "this series is cancelled".into() });
+        }
+        let exceptions = self.store().list_event_exceptions(event_id).await?;
+        let theirs: Vec<&ExceptionRow> = exceptions.iter().collect();
+        let now = Utc::now();
+        let mut result = SeriesRsvp::default();
+        let message = format!("A seat came free: you are now going to {}.", event.title);
+        for (key, _, cancelled, _) in
+            occurrences_of(&view, &theirs, now, now + chrono::Duration::days(SERIES_RSVP_DAYS))
+        {
+            if cancelled {
+                continue;
+            }
+            let link = format!("/events/{}/{}", event.id, key);
+            let outcome = self
+                .store()
+                .record_rsvp(&RsvpChange {
+                    event: event_id,
+                    occurrence: &key,
+                    person,
+                    community,
+                    answer: answer.as_str(),
+                    promotion_message: &message,
+                    promotion_link: &link,
+                    at: Timestamp::now(),
+                })
+                .await
+                .map_err(|e| match e {
+                    StoreError::NotFound => AppError::NotFound("event"),
+                    other => other.into(),
+                })?;
+            result.updated += 1;
+            if answer == RsvpAnswer::Going {
+                if outcome.waitlisted {
+                    result.waitlisted += 1;
+                } else {
+                    result.going += 1;
+                }
+            }
+        }
+        Ok(result)
     }
 
     /// The viewer's upcoming sessions across their communities.

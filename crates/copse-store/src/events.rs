@@ -239,6 +239,22 @@ impl Store {
         Ok(())
     }
 
+    /// The largest "going" (seated) count among a series' occurrences whose
+    /// original local start is at or after `from_local`.
+    pub async fn most_going_from(&self, event: i64, from_local: &str) -> Result<i64, StoreError> {
+        let (most,): (Option<i64>,) = with_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM rsvps WHERE event_id = $1 AND answer = 'going' \
+                 AND waitlisted = 0 AND original_start_local >= $2 GROUP BY original_start_local) counts",
+            )
+            .bind(event)
+            .bind(from_local)
+            .fetch_one(pool)
+            .await?
+        });
+        Ok(most.unwrap_or(0))
+    }
+
     pub async fn find_event(&self, id: i64) -> Result<Option<EventRow>, StoreError> {
         let sql = concat!("SELECT ", event_columns!(), " FROM events e WHERE e.id = $1");
         Ok(with_pool!(self, |pool| sqlx::query_as(sql).bind(id).fetch_optional(pool).await?))

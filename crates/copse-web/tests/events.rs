@@ -398,3 +398,458 @@ async fn descriptions_render_markdown_and_hostile_markup_is_neutralized() {
     let stored = t.db.store.find_event(id).await.unwrap().unwrap();
     assert!(stored.description.contains("<script>alert(1)</script>"), "stored as written");
 }
+
+/// Creates the weekly series in `slug` and returns its id.
+async fn create(t: &TestApp, slug: &str, token: &str, body: Value) -> i64 {
+    let created = t.api(Method::POST, &format!("/api/v1/communities/{slug}/events"), Some(token), Some(body)).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    created.json()["event_id"].as_i64().unwrap()
+}
+
+async fn occurrences(t: &TestApp, slug: &str, token: &str, from: &str, to: &str) -> Vec<Value> {
+    let list =
+        t.api(Method::GET, &format!("/api/v1/communities/{slug}/events?from={from}&to={to}"), Some(token), None).await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    list.json().as_array().unwrap().clone()
+}
+
+fn field_names(body: &Value) -> Vec<String> {
+    body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap().to_string()).collect()
+}
+
+#[tokio::test]
+async fn facilitators_edit_a_series_through_the_api_and_the_page() {
+    let (t, slug, fay_token) = setup().await;
+    let id = create(&t, &slug, &fay_token, weekly(None)).await;
+    let mut changed = weekly(Some(10));
+    changed["title"] = json!("Rust office hours");
+    changed["time"] = json!("19:00");
+    let put = t.api(Method::PUT, &format!("/api/v1/events/{id}"), Some(&fay_token), Some(changed)).await;
+    assert_eq!(put.status, StatusCode::OK, "{}", put.body);
+    assert_eq!(put.json()["event_id"], id);
+    let list = occurrences(&t, &slug, &fay_token, "2030-03-01T00:00:00Z", "2030-03-10T00:00:00Z").await;
+    assert_eq!(list[0]["title"], "Rust office hours");
+    assert_eq!(list[0]["start"], "2030-03-07T18:00:00Z");
+    assert_eq!(list[0]["capacity"], 10);
+
+    // The page is prefilled from what is stored.
+    let fay = t.sign_in("fay").await;
+    let form = t.get(&format!("/events/{id}/edit"), Some(&fay)).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    assert!(form.body.contains("value=\"Rust office hours\"") && form.body.contains("value=\"19:00\""));
+    assert!(form.body.contains(&format!("action=\"/events/{id}/edit\"")) && form.body.contains("Save changes"));
+    assert!(!form.body.contains("name=\"scope\""), "no scope choice without an occurrence");
+
+    let fields = [
+        ("title", "Rust evening"),
+        ("kind", "meetup"),
+        ("format", "remote"),
+        ("link", "https://meet.example.com/rust"),
+        ("date", "2030-03-07"),
+        ("time", "18:30"),
+        ("duration_minutes", "90"),
+        ("time_zone", "Europe/Berlin"),
+        ("capacity", ""),
+        ("recurrence", "FREQ=WEEKLY;BYDAY=TH;COUNT=6"),
+    ];
+    let saved = t.post_form(&format!("/events/{id}/edit"), Some(&fay), &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert_eq!(saved.location(), format!("/communities/{slug}/events?notice=event-saved"));
+    let stored = t.db.store.find_event(id).await.unwrap().unwrap();
+    assert_eq!(
+        (stored.title.as_str(), stored.start_local.as_str(), stored.capacity),
+        ("Rust evening", "2030-03-07T18:30", None)
+    );
+
+    // Bad input re-renders the form with what was typed, and nothing changes.
+    let mut bad = fields.to_vec();
+    bad[0] = ("title", "Broken");
+    bad[5] = ("time", "25:00");
+    let refused = t.post_form(&format!("/events/{id}/edit"), Some(&fay), &bad).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("id=\"time-error\"") && refused.body.contains("value=\"25:00\""));
+    assert!(refused.body.contains("value=\"Broken\""));
+    let mut bad_api = weekly(None);
+    bad_api["date"] = json!("7 March");
+    let refused = t.api(Method::PUT, &format!("/api/v1/events/{id}"), Some(&fay_token), Some(bad_api)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(field_names(&refused.json()).contains(&"date".to_string()));
+    assert_eq!(t.db.store.find_event(id).await.unwrap().unwrap().title, "Rust evening");
+}
+
+#[tokio::test]
+async fn editing_is_for_facilitators_and_private_series_stay_hidden() {
+    let t = TestApp::new().await;
+    t.person("fay", false).await;
+    let fay = t.sign_in("fay").await;
+    t.community(&fay, "open-one", "open").await;
+    t.community(&fay, "secret", "private").await;
+    let fay_token = t.token("fay").await;
+    let open_id = create(&t, "open-one", &fay_token, weekly(None)).await;
+    let secret_id = create(&t, "secret", &fay_token, weekly(None)).await;
+    let bob = t.person("bob", false).await;
+    t.add_member("open-one", bob, MembershipRole::Member, MembershipStatus::Active).await;
+    t.person("eve", false).await;
+    let bob_token = t.token("bob").await;
+    let eve_token = t.token("eve").await;
+    let bob_session = t.sign_in("bob").await;
+    let eve = t.sign_in("eve").await;
+
+    let put = t.api(Method::PUT, &format!("/api/v1/events/{open_id}"), Some(&bob_token), Some(weekly(Some(3)))).await;
+    assert_eq!(put.status, StatusCode::FORBIDDEN);
+    assert_eq!(t.get(&format!("/events/{open_id}/edit"), Some(&bob_session)).await.status, StatusCode::FORBIDDEN);
+    let moved = t
+        .api(
+            Method::POST,
+            &format!("/api/v1/events/{open_id}/occurrences/2030-03-14T18:00/move"),
+            Some(&bob_token),
+            Some(json!({"date": "2030-03-15", "time": "18:00"})),
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::FORBIDDEN);
+    let moved = t
+        .post_form(
+            &format!("/events/{open_id}/2030-03-14T18:00/move"),
+            Some(&bob_session),
+            &[("date", "2030-03-15"), ("time", "18:00")],
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::FORBIDDEN);
+
+    let put = t.api(Method::PUT, &format!("/api/v1/events/{secret_id}"), Some(&eve_token), Some(weekly(None))).await;
+    assert_eq!(put.status, StatusCode::NOT_FOUND);
+    assert_eq!(t.get(&format!("/events/{secret_id}/edit"), Some(&eve)).await.status, StatusCode::NOT_FOUND);
+    let series = t
+        .api(
+            Method::POST,
+            &format!("/api/v1/events/{secret_id}/rsvp"),
+            Some(&eve_token),
+            Some(json!({"answer": "going"})),
+        )
+        .await;
+    assert_eq!(series.status, StatusCode::NOT_FOUND);
+    let moved = t
+        .api(
+            Method::POST,
+            &format!("/api/v1/events/{secret_id}/occurrences/2030-03-14T18:00/move"),
+            Some(&eve_token),
+            Some(json!({"date": "2030-03-15", "time": "18:00"})),
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::NOT_FOUND);
+    let series = t
+        .api(
+            Method::POST,
+            &format!("/api/v1/events/{open_id}/rsvp"),
+            Some(&eve_token),
+            Some(json!({"answer": "going"})),
+        )
+        .await;
+    assert_eq!(series.status, StatusCode::FORBIDDEN, "join first");
+    let stored = t.db.store.find_event(open_id).await.unwrap().unwrap();
+    assert_eq!(stored.capacity, None, "nothing changed");
+    assert!(t.db.store.list_event_exceptions(open_id).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_capacity_below_those_already_going_is_refused_and_nothing_changes() {
+    let (t, slug, fay_token) = setup().await;
+    let id = create(&t, &slug, &fay_token, weekly(Some(5))).await;
+    for handle in ["bob", "cy", "dee"] {
+        let person = t.person(handle, false).await;
+        t.add_member(&slug, person, MembershipRole::Member, MembershipStatus::Active).await;
+        let token = t.token(handle).await;
+        let answered = t
+            .api(
+                Method::POST,
+                &format!("/api/v1/events/{id}/occurrences/2030-03-21T18:00/rsvp"),
+                Some(&token),
+                Some(json!({"answer": "going"})),
+            )
+            .await;
+        assert_eq!(answered.json()["status"], "going");
+    }
+    let mut lower = weekly(Some(2));
+    lower["title"] = json!("Renamed");
+    let refused = t.api(Method::PUT, &format!("/api/v1/events/{id}"), Some(&fay_token), Some(lower)).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+    let body = refused.json();
+    assert_eq!(body["code"], "conflict", "{body}");
+    assert_eq!(body["errors"][0]["field"], "capacity");
+    assert!(
+        body["errors"][0]["message"].as_str().unwrap().contains("3 people are already going to an upcoming session"),
+        "{body}"
+    );
+    let stored = t.db.store.find_event(id).await.unwrap().unwrap();
+    assert_eq!((stored.title.as_str(), stored.capacity), ("Rust clinic", Some(5)), "nothing changed");
+
+    let fay = t.sign_in("fay").await;
+    let form = t
+        .post_form(
+            &format!("/events/{id}/edit"),
+            Some(&fay),
+            &[
+                ("title", "Renamed"),
+                ("kind", "troubleshooting"),
+                ("format", "remote"),
+                ("link", "https://meet.example.com/rust"),
+                ("date", "2030-03-07"),
+                ("time", "18:00"),
+                ("duration_minutes", "60"),
+                ("time_zone", "Europe/Berlin"),
+                ("capacity", "1"),
+                ("recurrence", "FREQ=WEEKLY;BYDAY=TH;COUNT=6"),
+            ],
+        )
+        .await;
+    assert_eq!(form.status, StatusCode::CONFLICT);
+    assert!(form.body.contains("id=\"capacity-error\"") && form.body.contains("3 people are already going"));
+    assert!(form.body.contains("value=\"Renamed\""), "values kept");
+    assert_eq!(t.db.store.find_event(id).await.unwrap().unwrap().capacity, Some(5));
+    // Exactly the number going is fine.
+    let same = t.api(Method::PUT, &format!("/api/v1/events/{id}"), Some(&fay_token), Some(weekly(Some(3)))).await;
+    assert_eq!(same.status, StatusCode::OK, "{}", same.body);
+}
+
+#[tokio::test]
+async fn one_moved_session_keeps_its_key_and_answers() {
+    let (t, slug, fay_token) = setup().await;
+    let id = create(&t, &slug, &fay_token, weekly(None)).await;
+    let bob = t.person("bob", false).await;
+    t.add_member(&slug, bob, MembershipRole::Member, MembershipStatus::Active).await;
+    let bob_token = t.token("bob").await;
+    t.api(
+        Method::POST,
+        &format!("/api/v1/events/{id}/occurrences/2030-03-14T18:00/rsvp"),
+        Some(&bob_token),
+        Some(json!({"answer": "going"})),
+    )
+    .await;
+    let moved = t
+        .api(
+            Method::POST,
+            &format!("/api/v1/events/{id}/occurrences/2030-03-14T18:00/move"),
+            Some(&fay_token),
+            Some(json!({"date": "2030-03-15", "time": "19:30", "duration_minutes": 90})),
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+    let moved = moved.json();
+    assert_eq!(
+        (moved["key"].as_str(), moved["start"].as_str()),
+        (Some("2030-03-14T18:00"), Some("2030-03-15T18:30:00Z"))
+    );
+    assert_eq!(moved["end"], "2030-03-15T20:00:00Z");
+    let list = occurrences(&t, &slug, &bob_token, "2030-03-01T00:00:00Z", "2030-03-25T00:00:00Z").await;
+    let summary: Vec<(String, String, bool)> = list
+        .iter()
+        .map(|o| {
+            (o["key"].as_str().unwrap().into(), o["start"].as_str().unwrap().into(), o["moved"].as_bool().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("2030-03-07T18:00".into(), "2030-03-07T17:00:00Z".into(), false),
+            ("2030-03-14T18:00".into(), "2030-03-15T18:30:00Z".into(), true),
+            ("2030-03-21T18:00".into(), "2030-03-21T17:00:00Z".into(), false),
+        ]
+    );
+    assert_eq!(list[1]["my_answer"], "going", "answers stay with the session");
+    assert_eq!(list[1]["going"], 1);
+
+    // Through the page, and bad input.
+    let fay = t.sign_in("fay").await;
+    let page = t.get(&format!("/events/{id}/2030-03-21T18:00"), Some(&fay)).await;
+    assert!(page.body.contains("Move this session") && page.body.contains("value=\"2030-03-21\""));
+    let moved = t
+        .post_form(
+            &format!("/events/{id}/2030-03-21T18:00/move"),
+            Some(&fay),
+            &[("date", "2030-03-22"), ("time", "10:00")],
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER);
+    assert_eq!(moved.location(), format!("/events/{id}/2030-03-21T18:00?notice=session-moved"));
+    let page = t.get(moved.location(), Some(&fay)).await;
+    assert!(page.body.contains("This session is moved") && page.body.contains("Moved"));
+    let bad = t
+        .post_form(
+            &format!("/events/{id}/2030-03-28T18:00/move"),
+            Some(&fay),
+            &[("date", "next week"), ("time", "10:00")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let bad = t
+        .api(
+            Method::POST,
+            &format!("/api/v1/events/{id}/occurrences/2030-03-28T18:00/move"),
+            Some(&fay_token),
+            Some(json!({"date": "2030-03-29", "time": "7pm", "duration_minutes": 0})),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields = field_names(&bad.json());
+    assert!(fields.contains(&"time".to_string()) && fields.contains(&"duration_minutes".to_string()), "{fields:?}");
+    let unknown = t
+        .api(
+            Method::POST,
+            &format!("/api/v1/events/{id}/occurrences/2030-03-29T18:00/move"),
+            Some(&fay_token),
+            Some(json!({"date": "2030-03-30", "time": "18:00"})),
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert_eq!(t.db.store.list_event_exceptions(id).await.unwrap().len(), 2, "only the two good moves are stored");
+}
+
+#[tokio::test]
+async fn this_and_following_ends_the_series_and_continues_at_the_new_time_across_daylight_saving() {
+    let (t, slug, fay_token) = setup().await;
+    let id = create(&t, &slug, &fay_token, weekly(None)).await;
+    let fay = t.sign_in("fay").await;
+    let form = t.get(&format!("/events/{id}/edit?from=2030-04-04T18:00"), Some(&fay)).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    assert!(form.body.contains("name=\"scope\"") && form.body.contains("value=\"2030-04-04\""));
+    let page = t.get(&format!("/events/{id}/2030-04-04T18:00"), Some(&fay)).await;
+    assert!(page.body.contains(&format!("/events/{id}/edit?from=2030-04-04T18:00")));
+
+    // After Berlin moves to summer time (31 March 2030), sessions go to 19:00 local.
+    let saved = t
+        .post_form(
+            &format!("/events/{id}/edit"),
+            Some(&fay),
+            &[
+                ("from", "2030-04-04T18:00"),
+                ("scope", "following"),
+                ("title", "Rust clinic (late)"),
+                ("kind", "troubleshooting"),
+                ("format", "remote"),
+                ("link", "https://meet.example.com/rust"),
+                ("date", "2030-04-04"),
+                ("time", "19:00"),
+                ("duration_minutes", "60"),
+                ("time_zone", "Europe/Berlin"),
+                ("recurrence", "FREQ=WEEKLY;BYDAY=TH;COUNT=3"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let list = occurrences(&t, &slug, &fay_token, "2030-03-01T00:00:00Z", "2030-06-01T00:00:00Z").await;
+    let summary: Vec<(i64, String, String)> = list
+        .iter()
+        .map(|o| {
+            (o["event_id"].as_i64().unwrap(), o["key"].as_str().unwrap().into(), o["start"].as_str().unwrap().into())
+        })
+        .collect();
+    let new_id = summary.last().unwrap().0;
+    assert_ne!(new_id, id, "a new series");
+    assert_eq!(
+        summary,
+        vec![
+            (id, "2030-03-07T18:00".into(), "2030-03-07T17:00:00Z".into()),
+            (id, "2030-03-14T18:00".into(), "2030-03-14T17:00:00Z".into()),
+            (id, "2030-03-21T18:00".into(), "2030-03-21T17:00:00Z".into()),
+            (id, "2030-03-28T18:00".into(), "2030-03-28T17:00:00Z".into()),
+            (new_id, "2030-04-04T19:00".into(), "2030-04-04T17:00:00Z".into()),
+            (new_id, "2030-04-11T19:00".into(), "2030-04-11T17:00:00Z".into()),
+            (new_id, "2030-04-18T19:00".into(), "2030-04-18T17:00:00Z".into()),
+        ]
+    );
+    let old = t.db.store.find_event(id).await.unwrap().unwrap();
+    assert!(old.rrule.as_deref().unwrap().contains("UNTIL=") && !old.rrule.as_deref().unwrap().contains("COUNT"));
+    assert_eq!(old.title, "Rust clinic", "the old part keeps its details");
+    assert!(old.ends_at.unwrap() < t.db.store.find_event(new_id).await.unwrap().unwrap().starts_at);
+
+    // Through the API, splitting the new series again from its second session.
+    let mut later = weekly(None);
+    later["date"] = json!("2030-04-11");
+    later["time"] = json!("20:00");
+    later["rrule"] = json!("FREQ=WEEKLY;BYDAY=TH;COUNT=2");
+    let split = t
+        .api(
+            Method::POST,
+            &format!("/api/v1/events/{new_id}/occurrences/2030-04-11T19:00/split"),
+            Some(&fay_token),
+            Some(later),
+        )
+        .await;
+    assert_eq!(split.status, StatusCode::OK, "{}", split.body);
+    let list = occurrences(&t, &slug, &fay_token, "2030-04-01T00:00:00Z", "2030-06-01T00:00:00Z").await;
+    let starts: Vec<&str> = list.iter().map(|o| o["start"].as_str().unwrap()).collect();
+    assert_eq!(starts, vec!["2030-04-04T17:00:00Z", "2030-04-11T18:00:00Z", "2030-04-18T18:00:00Z"]);
+    // Bad input changes nothing.
+    let mut bad = weekly(None);
+    bad["time"] = json!("noon");
+    let refused = t
+        .api(
+            Method::POST,
+            &format!("/api/v1/events/{id}/occurrences/2030-03-21T18:00/split"),
+            Some(&fay_token),
+            Some(bad),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(t.db.store.find_event(id).await.unwrap().unwrap().rrule, old.rrule);
+}
+
+#[tokio::test]
+async fn answering_for_the_whole_series_follows_each_sessions_capacity() {
+    let (t, slug, fay_token) = setup().await;
+    let start = chrono::Utc::now() + chrono::Duration::days(1);
+    let mut body = one_off(start);
+    body["capacity"] = json!(1);
+    body["rrule"] = json!("FREQ=WEEKLY;COUNT=4");
+    let id = create(&t, &slug, &fay_token, body).await;
+    let second = (start + chrono::Duration::days(7)).format("%Y-%m-%dT%H:%M").to_string();
+    let third = (start + chrono::Duration::days(14)).format("%Y-%m-%dT%H:%M").to_string();
+    let bob = t.person("bob", false).await;
+    t.add_member(&slug, bob, MembershipRole::Member, MembershipStatus::Active).await;
+    let bob_token = t.token("bob").await;
+    // Fay takes the only seat of the second session; the third is cancelled.
+    t.api(
+        Method::POST,
+        &format!("/api/v1/events/{id}/occurrences/{second}/rsvp"),
+        Some(&fay_token),
+        Some(json!({"answer": "going"})),
+    )
+    .await;
+    let cancelled =
+        t.api(Method::POST, &format!("/api/v1/events/{id}/occurrences/{third}/cancel"), Some(&fay_token), None).await;
+    assert_eq!(cancelled.status, StatusCode::NO_CONTENT);
+
+    let series = t
+        .api(Method::POST, &format!("/api/v1/events/{id}/rsvp"), Some(&bob_token), Some(json!({"answer": "going"})))
+        .await;
+    assert_eq!(series.status, StatusCode::OK, "{}", series.body);
+    assert_eq!(series.json(), json!({"going": 2, "waitlisted": 1, "updated": 3}));
+    let mine = t.api(Method::GET, &format!("/api/v1/events/{id}/occurrences/{second}"), Some(&bob_token), None).await;
+    assert_eq!(mine.json()["my_answer"], "waitlisted");
+    let bad = t
+        .api(Method::POST, &format!("/api/v1/events/{id}/rsvp"), Some(&bob_token), Some(json!({"answer": "perhaps"})))
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Through the page: "not going" for all frees bob's seats.
+    let bob_session = t.sign_in("bob").await;
+    let first = start.format("%Y-%m-%dT%H:%M").to_string();
+    let page = t.get(&format!("/events/{id}/{first}"), Some(&bob_session)).await;
+    assert!(page.body.contains("For all upcoming sessions"));
+    let answered = t
+        .post_form(
+            &format!("/events/{id}/{first}/rsvp"),
+            Some(&bob_session),
+            &[("answer", "not-going"), ("series", "1")],
+        )
+        .await;
+    assert_eq!(answered.status, StatusCode::SEE_OTHER);
+    assert_eq!(answered.location(), format!("/events/{id}/{first}?notice=series&going=0&waitlisted=0&updated=3"));
+    let page = t.get(answered.location(), Some(&bob_session)).await;
+    assert!(page.body.contains("Answered for 3 upcoming sessions."), "{}", page.body);
+    let going = t
+        .post_form(&format!("/events/{id}/{first}/rsvp"), Some(&bob_session), &[("answer", "going"), ("series", "1")])
+        .await;
+    let page = t.get(going.location(), Some(&bob_session)).await;
+    assert!(page.body.contains("going to 2, on the waitlist for 1"), "{}", page.body);
+}

@@ -93,6 +93,47 @@ pub struct EventWrite {
     pub rrule: Option<String>,
 }
 
+impl From<EventWrite> for EventInput {
+    fn from(body: EventWrite) -> Self {
+        EventInput {
+            title: body.title,
+            description: body.description,
+            kind: body.kind,
+            format: body.format,
+            location: body.location,
+            link: body.link,
+            date: body.date,
+            time: body.time,
+            duration_minutes: body.duration_minutes.to_string(),
+            time_zone: body.time_zone,
+            capacity: body.capacity.map(|c| c.to_string()).unwrap_or_default(),
+            recurrence: body.rrule.unwrap_or_default(),
+        }
+    }
+}
+
+/// Where one occurrence moves to, in the organizer's zone.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct MoveIn {
+    /// "2026-03-05"
+    pub date: String,
+    /// "18:00", wall-clock in the series' zone.
+    pub time: String,
+    /// The new length; the series' length when absent.
+    pub duration_minutes: Option<u32>,
+}
+
+/// What answering for a whole series did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SeriesRsvpOut {
+    /// Sessions where the caller now has a seat (for "going").
+    pub going: usize,
+    /// Sessions where the caller is on the waitlist (for "going").
+    pub waitlisted: usize,
+    /// Upcoming sessions (next 180 days, not cancelled) that got the answer.
+    pub updated: usize,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EventCreated {
     pub event_id: i64,
@@ -173,21 +214,7 @@ pub async fn create_event(
     Path(slug): Path<String>,
     ApiJson(body): ApiJson<EventWrite>,
 ) -> Result<(StatusCode, Json<EventCreated>), ApiError> {
-    let input = EventInput {
-        title: body.title,
-        description: body.description,
-        kind: body.kind,
-        format: body.format,
-        location: body.location,
-        link: body.link,
-        date: body.date,
-        time: body.time,
-        duration_minutes: body.duration_minutes.to_string(),
-        time_zone: body.time_zone,
-        capacity: body.capacity.map(|c| c.to_string()).unwrap_or_default(),
-        recurrence: body.rrule.unwrap_or_default(),
-    };
-    let event = state.app.create_event(&viewer, &slug, &input).await?;
+    let event = state.app.create_event(&viewer, &slug, &EventInput::from(body)).await?;
     Ok((StatusCode::CREATED, Json(EventCreated { event_id: event.id, title: event.title })))
 }
 
@@ -261,4 +288,63 @@ pub async fn my_notifications(
             })
             .collect(),
     ))
+}
+
+/// Replaces a series' definition (facilitators). A capacity below the number
+/// already going to an upcoming session is refused with 409 and nothing changes.
+#[utoipa::path(put, path = "/events/{id}", tag = "events", params(("id" = i64, Path)), request_body = EventWrite,
+    responses((status = 200, body = EventCreated), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_event(
+    State(state): State<WebState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<EventWrite>,
+) -> Result<Json<EventCreated>, ApiError> {
+    let event = state.app.update_event(&viewer, id, &EventInput::from(body)).await?;
+    Ok(Json(EventCreated { event_id: event.id, title: event.title }))
+}
+
+/// "Edit this and following" (facilitators): ends the series just before
+/// this occurrence and schedules the body as a new series from it. From the
+/// first occurrence, the whole series is edited instead.
+#[utoipa::path(post, path = "/events/{id}/occurrences/{key}/split", tag = "events", params(("id" = i64, Path), ("key" = String, Path)),
+    request_body = EventWrite,
+    responses((status = 200, body = EventCreated), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn split_event(
+    State(state): State<WebState>,
+    ApiViewer(viewer): ApiViewer,
+    Path((id, key)): Path<(i64, String)>,
+    ApiJson(body): ApiJson<EventWrite>,
+) -> Result<Json<EventCreated>, ApiError> {
+    let event = state.app.split_event(&viewer, id, &key, &EventInput::from(body)).await?;
+    Ok(Json(EventCreated { event_id: event.id, title: event.title }))
+}
+
+/// Moves one occurrence (facilitators); it keeps its key and its answers.
+#[utoipa::path(post, path = "/events/{id}/occurrences/{key}/move", tag = "events", params(("id" = i64, Path), ("key" = String, Path)),
+    request_body = MoveIn,
+    responses((status = 200, body = OccurrenceOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn move_occurrence(
+    State(state): State<WebState>,
+    ApiViewer(viewer): ApiViewer,
+    Path((id, key)): Path<(i64, String)>,
+    ApiJson(body): ApiJson<MoveIn>,
+) -> Result<Json<OccurrenceOut>, ApiError> {
+    let minutes = body.duration_minutes.map(|m| m.to_string()).unwrap_or_default();
+    let moved = state.app.move_occurrence(&viewer, id, &key, &body.date, &body.time, &minutes).await?;
+    Ok(Json(OccurrenceOut::from(&moved)))
+}
+
+/// Answers for every upcoming, not cancelled session of a series in the next
+/// 180 days; each follows its own capacity and waitlist.
+#[utoipa::path(post, path = "/events/{id}/rsvp", tag = "events", params(("id" = i64, Path)), request_body = RsvpIn,
+    responses((status = 200, body = SeriesRsvpOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn rsvp_series(
+    State(state): State<WebState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<RsvpIn>,
+) -> Result<Json<SeriesRsvpOut>, ApiError> {
+    let r = state.app.rsvp_series(&viewer, id, &body.answer).await?;
+    Ok(Json(SeriesRsvpOut { going: r.going, waitlisted: r.waitlisted, updated: r.updated }))
 }

@@ -15,7 +15,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::de::DeserializeOwned;
 use utoipa::OpenApi;
@@ -42,7 +42,11 @@ pub fn routes() -> Router<WebState> {
         .route("/communities/{slug}/events", get(events::list_occurrences).post(events::create_event))
         .route("/communities/{slug}/planner", get(planning::get_planner))
         .route("/communities/{slug}/rota", get(planning::get_rota))
+        .route("/events/{id}", put(events::update_event))
+        .route("/events/{id}/rsvp", post(events::rsvp_series))
         .route("/events/{id}/occurrences/{key}", get(events::get_occurrence))
+        .route("/events/{id}/occurrences/{key}/move", post(events::move_occurrence))
+        .route("/events/{id}/occurrences/{key}/split", post(events::split_event))
         .route("/events/{id}/occurrences/{key}/rsvp", post(events::rsvp))
         .route("/events/{id}/occurrences/{key}/cancel", post(events::cancel_occurrence))
         .fallback(crate::error::not_found)
@@ -78,6 +82,10 @@ pub fn openapi_routes() -> Router<WebState> {
         events::get_occurrence,
         events::rsvp,
         events::cancel_occurrence,
+        events::update_event,
+        events::split_event,
+        events::move_occurrence,
+        events::rsvp_series,
         events::my_upcoming,
         events::my_notifications,
         planning::get_planner,

@@ -11,7 +11,6 @@ use copse_app::{AppError, OccurrenceView, RsvpResult, Viewer};
 use copse_domain::{EventFormat, EventInput, EventKind, FieldErrors, RsvpAnswer};
 use serde::Deserialize;
 
-use super::home::NoticeQuery;
 use super::layout::{ErrorLink, Layout, error_links, form_title, initials, render, render_status};
 use crate::WebState;
 use crate::auth::PageViewer;
@@ -203,8 +202,52 @@ struct EventForm {
     layout: Layout,
     slug: String,
     community_name: String,
+    heading: String,
+    action: String,
+    submit_label: &'static str,
+    cancel_href: String,
+    /// Set when editing from one occurrence: offers "this and following".
+    from_key: Option<String>,
+    scope_all: bool,
     fields: Vec<FormField>,
     error_links: Vec<ErrorLink>,
+}
+
+/// What the event form does: schedule a new series or edit one.
+struct FormMode {
+    heading: String,
+    action: String,
+    submit_label: &'static str,
+    cancel_href: String,
+    from_key: Option<String>,
+    scope_all: bool,
+}
+
+impl FormMode {
+    fn schedule(slug: &str) -> Self {
+        FormMode {
+            heading: "Schedule a session".into(),
+            action: format!("/communities/{slug}/events/new"),
+            submit_label: "Schedule",
+            cancel_href: format!("/communities/{slug}/events"),
+            from_key: None,
+            scope_all: false,
+        }
+    }
+
+    fn edit(id: i64, title: &str, slug: &str, from_key: Option<String>, scope_all: bool) -> Self {
+        FormMode {
+            heading: format!("Edit {title}"),
+            action: format!("/events/{id}/edit"),
+            submit_label: "Save changes",
+            cancel_href: match &from_key {
+                Some(key) => format!("/events/{id}/{key}"),
+                None => format!("/communities/{slug}/events"),
+            },
+            from_key,
+            scope_all,
+        }
+    }
 }
 
 const EVENT_FIELDS: [(&str, &str, &str, &str); 12] = [
@@ -244,6 +287,7 @@ fn value_of<'a>(input: &'a EventInput, name: &str) -> &'a str {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn event_form(
     state: &WebState,
     viewer: &Viewer,
@@ -252,6 +296,7 @@ fn event_form(
     name: &str,
     input: &EventInput,
     errors: FieldErrors,
+    mode: FormMode,
 ) -> EventForm {
     let fields = EVENT_FIELDS
         .iter()
@@ -273,7 +318,7 @@ fn event_form(
         error_links(&errors, |field| EVENT_FIELDS.iter().find(|f| f.0 == field).map(|f| (f.0.to_string(), f.1)));
     EventForm {
         layout: Layout::new(
-            form_title("Schedule a session", &errors),
+            form_title(&mode.heading, &errors),
             state.app.org_name(),
             Some(viewer),
             csrf,
@@ -281,6 +326,12 @@ fn event_form(
         ),
         slug: slug.to_string(),
         community_name: name.to_string(),
+        heading: mode.heading,
+        action: mode.action,
+        submit_label: mode.submit_label,
+        cancel_href: mode.cancel_href,
+        from_key: mode.from_key,
+        scope_all: mode.scope_all,
         fields,
         error_links: links,
     }
@@ -308,7 +359,17 @@ pub async fn new_event(
         time_zone: viewer.time_zone.name().to_string(),
         ..Default::default()
     };
-    render(&event_form(&state, &viewer, &csrf, &page.community.slug, &page.community.name, &input, FieldErrors::new()))
+    let mode = FormMode::schedule(&page.community.slug);
+    render(&event_form(
+        &state,
+        &viewer,
+        &csrf,
+        &page.community.slug,
+        &page.community.name,
+        &input,
+        FieldErrors::new(),
+        mode,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -372,10 +433,140 @@ pub async fn create_event(
         Err(AppError::Invalid(errors)) => match state.app.community_page(&viewer, &slug).await {
             Ok(page) => render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &event_form(&state, &viewer, &csrf, &page.community.slug, &page.community.name, &input, errors),
+                &event_form(
+                    &state,
+                    &viewer,
+                    &csrf,
+                    &page.community.slug,
+                    &page.community.name,
+                    &input,
+                    errors,
+                    FormMode::schedule(&page.community.slug),
+                ),
             ),
             Err(error) => PageError::from(error).into_response(),
         },
+        Err(error) => PageError::from(error).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct EditQuery {
+    from: Option<String>,
+}
+
+/// The edit form of a series, prefilled from what is stored; opened from an
+/// occurrence (`?from=KEY`) it offers "this and following".
+pub async fn edit_event(
+    State(state): State<WebState>,
+    PageViewer { viewer, csrf }: PageViewer,
+    Path(id): Path<i64>,
+    Query(query): Query<EditQuery>,
+) -> Response {
+    let from = query.from.filter(|k| !k.trim().is_empty());
+    match state.app.event_for_edit(&viewer, id, from.as_deref()).await {
+        Ok((event, input)) => {
+            let mode = FormMode::edit(id, &event.title, &event.community_slug, from, false);
+            render(&event_form(
+                &state,
+                &viewer,
+                &csrf,
+                &event.community_slug,
+                &event.community_name,
+                &input,
+                FieldErrors::new(),
+                mode,
+            ))
+        }
+        Err(error) => PageError::from(error).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct EditFormData {
+    #[serde(flatten)]
+    event: EventFormData,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    scope: String,
+}
+
+pub async fn update_event(
+    State(state): State<WebState>,
+    PageViewer { viewer, csrf }: PageViewer,
+    Path(id): Path<i64>,
+    Form(form): Form<EditFormData>,
+) -> Response {
+    let from = Some(form.from.trim().to_string()).filter(|k| !k.is_empty());
+    let scope_all = form.scope == "all";
+    let input = EventInput::from(form.event);
+    let result = match (&from, scope_all) {
+        (Some(key), false) => state.app.split_event(&viewer, id, key, &input).await,
+        (Some(_), true) => {
+            // "All sessions" keeps the series' first date.
+            match state.app.event_for_edit(&viewer, id, None).await {
+                Ok((_, stored)) => {
+                    let mut all = input.clone();
+                    all.date = stored.date;
+                    state.app.update_event(&viewer, id, &all).await
+                }
+                Err(error) => Err(error),
+            }
+        }
+        (None, _) => state.app.update_event(&viewer, id, &input).await,
+    };
+    let errors = match result {
+        Ok(event) => {
+            return Redirect::to(&format!("/communities/{}/events?notice=event-saved", event.community_slug))
+                .into_response();
+        }
+        Err(AppError::Invalid(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
+        Err(AppError::Conflict { field, message }) if !field.is_empty() => {
+            (StatusCode::CONFLICT, FieldErrors::single(field, message))
+        }
+        Err(error) => return PageError::from(error).into_response(),
+    };
+    match state.app.event_for_edit(&viewer, id, None).await {
+        Ok((event, _)) => {
+            let mode = FormMode::edit(id, &event.title, &event.community_slug, from, scope_all);
+            render_status(
+                errors.0,
+                &event_form(
+                    &state,
+                    &viewer,
+                    &csrf,
+                    &event.community_slug,
+                    &event.community_name,
+                    &input,
+                    errors.1,
+                    mode,
+                ),
+            )
+        }
+        Err(error) => PageError::from(error).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct MoveForm {
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    time: String,
+    #[serde(default)]
+    duration_minutes: String,
+}
+
+/// Moves one occurrence (facilitators); it keeps its address and answers.
+pub async fn move_occurrence(
+    State(state): State<WebState>,
+    PageViewer { viewer, .. }: PageViewer,
+    Path((id, key)): Path<(i64, String)>,
+    Form(form): Form<MoveForm>,
+) -> Response {
+    match state.app.move_occurrence(&viewer, id, &key, &form.date, &form.time, &form.duration_minutes).await {
+        Ok(_) => Redirect::to(&format!("/events/{id}/{key}?notice=session-moved")).into_response(),
         Err(error) => PageError::from(error).into_response(),
     }
 }
@@ -402,6 +593,10 @@ struct OccurrenceTemplate {
     capacity: Option<u32>,
     seats: String,
     full: bool,
+    /// Already going or waiting: no need to offer "going" again.
+    already_going: bool,
+    /// The organizer's zone differs from the reader's.
+    other_zone: bool,
     cancelled: bool,
     moved: bool,
     past: bool,
@@ -426,13 +621,43 @@ struct OccurrenceTemplate {
     notes_html: String,
     recording_url: String,
     ratings: [i64; 5],
+    event_id: i64,
+    key: String,
+    /// The occurrence's current local start and length in the organizer's zone, for the move form.
+    move_date: String,
+    move_time: String,
+    move_duration: u32,
+    zone: String,
+}
+
+#[derive(Deserialize)]
+pub struct OccurrenceQuery {
+    notice: Option<String>,
+    going: Option<usize>,
+    waitlisted: Option<usize>,
+    updated: Option<usize>,
+}
+
+/// The notice after answering for a whole series; only numbers come from the request.
+fn series_notice(query: &OccurrenceQuery) -> Option<String> {
+    if query.notice.as_deref() != Some("series") {
+        return None;
+    }
+    let updated = query.updated.unwrap_or(0);
+    let sessions = format::count(updated as i64, "upcoming session", "upcoming sessions");
+    Some(match (query.going, query.waitlisted) {
+        (Some(going), Some(waitlisted)) if going + waitlisted > 0 => {
+            format!("Answered for {sessions}: going to {going}, on the waitlist for {waitlisted}.")
+        }
+        _ => format!("Answered for {sessions}."),
+    })
 }
 
 pub async fn show_occurrence(
     State(state): State<WebState>,
     PageViewer { viewer, csrf }: PageViewer,
     Path((id, key)): Path<(i64, String)>,
-    Query(query): Query<NoticeQuery>,
+    Query(query): Query<OccurrenceQuery>,
 ) -> Response {
     let page = match state.app.occurrence_page(&viewer, id, &key).await {
         Ok(page) => page,
@@ -442,9 +667,20 @@ pub async fn show_occurrence(
     let people = |list: &[copse_app::Attendee]| {
         list.iter().map(|a| (a.handle.clone(), a.name.clone(), initials(&a.name))).collect::<Vec<_>>()
     };
+    let mut layout = Layout::new(o.event.title.clone(), state.app.org_name(), Some(&viewer), &csrf, "communities")
+        .with_notice(query.notice.as_deref());
+    if let Some(text) = series_notice(&query) {
+        layout.notice = Some(text);
+    }
+    let local_start = o.start.to_utc().with_timezone(&o.event.zone.0);
     let template = OccurrenceTemplate {
-        layout: Layout::new(o.event.title.clone(), state.app.org_name(), Some(&viewer), &csrf, "communities")
-            .with_notice(query.notice.as_deref()),
+        layout,
+        event_id: o.event.id,
+        key: o.key.clone(),
+        move_date: local_start.format("%Y-%m-%d").to_string(),
+        move_time: local_start.format("%H:%M").to_string(),
+        move_duration: ((o.end.0 - o.start.0) / 60_000).clamp(1, i64::from(u32::MAX)) as u32,
+        zone: o.event.zone.name().to_string(),
         base: format!("/events/{}/{}", o.event.id, o.key),
         slug: o.event.community_slug.clone(),
         community_name: o.event.community_name.clone(),
@@ -463,6 +699,8 @@ pub async fn show_occurrence(
         seats: seats(o),
         full: o.event.capacity.is_some_and(|c| o.going >= i64::from(c))
             && !matches!(o.mine, Some((RsvpAnswer::Going, false))),
+        already_going: matches!(o.mine, Some((RsvpAnswer::Going, _))),
+        other_zone: o.event.zone != viewer.time_zone,
         cancelled: o.cancelled,
         moved: o.moved,
         past: page.past,
@@ -494,6 +732,9 @@ pub async fn show_occurrence(
 pub struct RsvpForm {
     #[serde(default)]
     answer: String,
+    /// Set to answer for every upcoming session of the series.
+    #[serde(default)]
+    series: String,
 }
 
 pub async fn rsvp(
@@ -502,6 +743,16 @@ pub async fn rsvp(
     Path((id, key)): Path<(i64, String)>,
     Form(form): Form<RsvpForm>,
 ) -> Response {
+    if !form.series.is_empty() {
+        return match state.app.rsvp_series(&viewer, id, &form.answer).await {
+            Ok(r) => Redirect::to(&format!(
+                "/events/{id}/{key}?notice=series&going={}&waitlisted={}&updated={}",
+                r.going, r.waitlisted, r.updated
+            ))
+            .into_response(),
+            Err(error) => PageError::from(error).into_response(),
+        };
+    }
     match state.app.rsvp(&viewer, id, &key, &form.answer).await {
         Ok(result) => {
             let notice = match result {

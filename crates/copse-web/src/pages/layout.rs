@@ -83,6 +83,8 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "feedback" => "Thanks for your feedback.",
         "notes" => "Session notes saved.",
         "session-cancelled" => "This session is cancelled; the rest of the series is unchanged.",
+        "session-moved" => "This session is moved; the rest of the series is unchanged and answers stay with it.",
+        "event-saved" => "The series is saved.",
         _ => return None,
     })
 }
