@@ -12,15 +12,11 @@
 
 use std::hint::black_box;
 
-use copse_app::{App, AppConfig, NewAccount, Viewer};
-use copse_domain::{Actor, CommunityInput, EventInput, OrgRole};
+use copse_app::{App, AppConfig};
 use copse_testkit::TestDb;
 use criterion::{Criterion, criterion_group, criterion_main};
 
 const COMMUNITIES: usize = 200;
-
-const ZONES: [&str; 6] =
-    ["Europe/Berlin", "America/New_York", "Australia/Sydney", "Asia/Tokyo", "UTC", "America/Sao_Paulo"];
 
 struct Fixture {
     _db: TestDb,
@@ -31,82 +27,7 @@ struct Fixture {
 async fn fixture() -> Fixture {
     let db = TestDb::new().await;
     let app = App::new(db.store.clone(), AppConfig::default()).await.expect("app");
-    let person = app
-        .create_account(&NewAccount {
-            handle: "bench".into(),
-            name: "Bench Person".into(),
-            email: "bench@example.com".into(),
-            password: "correct horse battery".into(),
-            admin: false,
-        })
-        .await
-        .expect("account");
-    let viewer = Viewer {
-        actor: Actor::person(person, OrgRole::Member),
-        handle: "bench".into(),
-        name: "Bench Person".into(),
-        time_zone: copse_domain::TimeZone::utc(),
-    };
-    for i in 0..COMMUNITIES {
-        let slug = format!("community-{i:03}");
-        app.create_community(
-            &viewer,
-            &CommunityInput {
-                name: format!("Community {i:03}"),
-                slug: slug.clone(),
-                domain: "Benchmarks".into(),
-                kind: "technical-practice".into(),
-                visibility: if i % 4 == 0 { "private" } else { "open" }.into(),
-                purpose: "Measure the calendar feed".into(),
-                ..CommunityInput::default()
-            },
-        )
-        .await
-        .expect("community");
-        let zone = ZONES[i % ZONES.len()];
-        let event = |title: &str, date: &str, time: &str, rule: &str| EventInput {
-            title: title.into(),
-            description: "Bring questions; we work through them together.".into(),
-            kind: "meetup".into(),
-            format: "remote".into(),
-            link: "https://meet.example.com/room".into(),
-            date: date.into(),
-            time: time.into(),
-            duration_minutes: "60".into(),
-            time_zone: zone.into(),
-            recurrence: rule.into(),
-            ..EventInput::default()
-        };
-        let hour = 8 + (i % 10);
-        let weekly = app
-            .create_event(
-                &viewer,
-                &slug,
-                &event("Weekly clinic", "2026-01-05", &format!("{hour:02}:00"), "FREQ=WEEKLY;BYDAY=MO"),
-            )
-            .await
-            .expect("weekly series");
-        app.create_event(
-            &viewer,
-            &slug,
-            &event("Monthly review", "2026-01-06", &format!("{hour:02}:30"), "FREQ=MONTHLY;BYDAY=1TU;COUNT=24"),
-        )
-        .await
-        .expect("monthly series");
-        let store = app.store();
-        store.set_exception(weekly.id, &format!("2027-01-04T{hour:02}:00"), true, None, None).await.expect("cancel");
-        store
-            .set_exception(
-                weekly.id,
-                &format!("2027-01-11T{hour:02}:00"),
-                false,
-                Some((&format!("2027-01-12T{hour:02}:00"), 90)),
-                None,
-            )
-            .await
-            .expect("move");
-    }
-    let token = app.reset_calendar_token(&viewer).await.expect("token");
+    let token = copse_app::demo::feed_fixture(&app, COMMUNITIES).await.expect("fixture");
     Fixture { _db: db, app, token }
 }
 

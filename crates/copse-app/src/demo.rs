@@ -2147,6 +2147,88 @@ async fn scale_contributions(
     Ok(inserted)
 }
 
+/// Time zones of the feed fixture's communities.
+const FEED_FIXTURE_ZONES: [&str; 6] =
+    ["Europe/Berlin", "America/New_York", "Australia/Sydney", "Asia/Tokyo", "UTC", "America/Sao_Paulo"];
+
+/// For the calendar-feed benchmarks: one person ("bench") who starts
+/// `communities` communities (every fourth private), each with a weekly series
+/// without end and a monthly one with a count, in six zones, with one
+/// cancelled and one moved occurrence. Returns the person's feed token.
+pub async fn feed_fixture(app: &App, communities: usize) -> Result<String, AppError> {
+    let person = app
+        .create_account(&crate::NewAccount {
+            handle: "bench".into(),
+            name: "Bench Person".into(),
+            email: "bench@example.com".into(),
+            password: "correct horse battery".into(),
+            admin: false,
+        })
+        .await?;
+    let viewer = crate::Viewer {
+        actor: copse_domain::Actor::person(person, OrgRole::Member),
+        handle: "bench".into(),
+        name: "Bench Person".into(),
+        time_zone: TimeZone::utc(),
+    };
+    for i in 0..communities {
+        let slug = format!("community-{i:03}");
+        app.create_community(
+            &viewer,
+            &CommunityInput {
+                name: format!("Community {i:03}"),
+                slug: slug.clone(),
+                domain: "Benchmarks".into(),
+                kind: "technical-practice".into(),
+                visibility: if i % 4 == 0 { "private" } else { "open" }.into(),
+                purpose: "Measure the calendar feed".into(),
+                ..CommunityInput::default()
+            },
+        )
+        .await?;
+        let zone = FEED_FIXTURE_ZONES[i % FEED_FIXTURE_ZONES.len()];
+        let event = |title: &str, date: &str, time: &str, rule: &str| copse_domain::EventInput {
+            title: title.into(),
+            description: "Bring questions; we work through them together.".into(),
+            kind: "meetup".into(),
+            format: "remote".into(),
+            link: "https://meet.example.com/room".into(),
+            date: date.into(),
+            time: time.into(),
+            duration_minutes: "60".into(),
+            time_zone: zone.into(),
+            recurrence: rule.into(),
+            ..copse_domain::EventInput::default()
+        };
+        let hour = 8 + (i % 10);
+        let weekly = app
+            .create_event(
+                &viewer,
+                &slug,
+                &event("Weekly clinic", "2026-01-05", &format!("{hour:02}:00"), "FREQ=WEEKLY;BYDAY=MO"),
+            )
+            .await?;
+        app.create_event(
+            &viewer,
+            &slug,
+            &event("Monthly review", "2026-01-06", &format!("{hour:02}:30"), "FREQ=MONTHLY;BYDAY=1TU;COUNT=24"),
+        )
+        .await?;
+        let store = app.store();
+        store.set_exception(weekly.id, &format!("2027-01-04T{hour:02}:00"), true, None, None).await?;
+        store
+            .set_exception(
+                weekly.id,
+                &format!("2027-01-11T{hour:02}:00"),
+                false,
+                Some((&format!("2027-01-12T{hour:02}:00"), 90)),
+                None,
+            )
+            .await?;
+    }
+    app.reset_calendar_token(&viewer).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
