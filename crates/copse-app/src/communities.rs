@@ -192,7 +192,7 @@ pub(crate) fn membership_of(role: Option<&str>, status: Option<&str>) -> Option<
     Some((MembershipRole::parse(role?).ok()?, MembershipStatus::parse(status?).ok()?))
 }
 
-fn access_of(row: &CommunityForViewerRow) -> CommunityAccess {
+pub(crate) fn access_of(row: &CommunityForViewerRow) -> CommunityAccess {
     CommunityAccess {
         visibility: Visibility::parse(&row.community.visibility).unwrap_or(Visibility::Private),
         membership: membership_of(row.viewer_role.as_deref(), row.viewer_status.as_deref()),
@@ -209,7 +209,11 @@ fn card(row: &CommunityForViewerRow) -> CommunityCard {
 impl App {
     /// Loads a community the viewer may see, or `NotFound` (also when they
     /// may not see it, so its existence does not leak).
-    async fn visible_community(&self, viewer: &Viewer, slug: &str) -> Result<CommunityForViewerRow, AppError> {
+    pub(crate) async fn visible_community(
+        &self,
+        viewer: &Viewer,
+        slug: &str,
+    ) -> Result<CommunityForViewerRow, AppError> {
         if !viewer.actor.is_signed_in() {
             return Err(AppError::Unauthenticated);
         }

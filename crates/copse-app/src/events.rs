@@ -4,14 +4,16 @@
 //! upcoming sessions and notifications.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use copse_domain::recurrence::{OccurrenceTime, Recurrence, SeriesTiming, expand, series_end, truncate_before};
+use copse_domain::recurrence::{
+    OccurrenceTime, Recurrence, SeriesTiming, expand, local_to_utc, series_end, truncate_before,
+};
 use copse_domain::{
     Action, CommunityAccess, CommunityId, EventDraft, EventFormat, EventInput, EventKind, EventStatus, PersonId,
     RsvpAnswer, TimeZone, Timestamp, Visibility, can, local_key, parse_local_key,
 };
 use copse_store::{EventRecord, EventRow, ExceptionRow, RsvpChange, StoreError};
 
-use crate::communities::membership_of;
+use crate::communities::{access_of, membership_of};
 use crate::{App, AppError, Viewer};
 
 /// At most this many occurrences are expanded for one listing.
@@ -152,16 +154,6 @@ fn timing(view: &EventView, exceptions: &[&ExceptionRow]) -> SeriesTiming {
     }
 }
 
-fn utc_of_local(local: NaiveDateTime, zone: TimeZone) -> DateTime<Utc> {
-    use chrono::TimeZone as _;
-    zone.0
-        .from_local_datetime(&local)
-        .earliest()
-        .or_else(|| zone.0.from_local_datetime(&(local + chrono::Duration::hours(1))).earliest())
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_else(|| local.and_utc())
-}
-
 /// The occurrences of one series in `[from, to)`, exceptions applied:
 /// cancelled ones are kept and marked, moved ones appear at their new time.
 fn occurrences_of(
@@ -188,7 +180,7 @@ fn occurrences_of(
         else {
             continue;
         };
-        let start = utc_of_local(start_local, view.zone);
+        let start = local_to_utc(view.zone.0, start_local);
         let minutes = x.duration_minutes.unwrap_or(i64::from(view.duration_minutes));
         let end = start + chrono::Duration::minutes(minutes);
         if start >= from && start < to {
@@ -225,13 +217,10 @@ impl App {
     /// Schedules a series in a community (facilitators and admins).
     pub async fn create_event(&self, viewer: &Viewer, slug: &str, input: &EventInput) -> Result<EventView, AppError> {
         let person = viewer.require_person()?;
-        let row =
-            self.store().find_community_for_viewer(slug, Some(person)).await?.ok_or(AppError::NotFound("community"))?;
+        let row = self.visible_community(viewer, slug).await?;
+        let access = access_of(&row);
         let community = CommunityId(row.community.id);
-        let (access, slug, name) = self.community_access(viewer, community).await?;
-        if !can(&viewer.actor, Action::ViewCommunity(&access)) {
-            return Err(AppError::NotFound("community"));
-        }
+        let (slug, name) = (row.community.slug, row.community.name);
         if !can(&viewer.actor, Action::ScheduleEvents(&access)) {
             return Err(AppError::Forbidden("only facilitators schedule events"));
         }
@@ -252,13 +241,9 @@ impl App {
         to: DateTime<Utc>,
     ) -> Result<Vec<OccurrenceView>, AppError> {
         let person = viewer.require_person()?;
-        let row =
-            self.store().find_community_for_viewer(slug, Some(person)).await?.ok_or(AppError::NotFound("community"))?;
+        let row = self.visible_community(viewer, slug).await?;
         let community = CommunityId(row.community.id);
-        let (access, slug, name) = self.community_access(viewer, community).await?;
-        if !can(&viewer.actor, Action::ViewCommunity(&access)) {
-            return Err(AppError::NotFound("community"));
-        }
+        let (slug, name) = (row.community.slug, row.community.name);
         let events = self.store().list_community_events(community, Timestamp::from(from), Timestamp::from(to)).await?;
         let exceptions = self.store().list_community_exceptions(community).await?;
         let counts = self.store().count_community_rsvps(community).await?;
@@ -307,7 +292,7 @@ impl App {
         let theirs: Vec<&ExceptionRow> = exceptions.iter().collect();
         // Look in a window around the original start: a moved occurrence may
         // have shifted by days.
-        let around = utc_of_local(original, view.zone);
+        let around = local_to_utc(view.zone.0, original);
         let found =
             occurrences_of(&view, &theirs, around - chrono::Duration::days(400), around + chrono::Duration::days(400))
                 .into_iter()
@@ -812,18 +797,14 @@ impl App {
         let events = self.store().list_member_events(person, Timestamp::from(from), Timestamp::from(to)).await?;
         let exceptions = self.store().list_member_exceptions(person).await?;
         let mine = self.store().list_person_rsvps(person).await?;
-        let mut communities: Vec<(i64, String, String)> = Vec::new();
+        // One query for the names of every community the events come from.
+        let communities = self.store().list_feed_communities(person).await?;
         let mut out = Vec::new();
         for event in &events {
-            let (slug, name) = match communities.iter().find(|c| c.0 == event.community_id) {
-                Some((_, slug, name)) => (slug.clone(), name.clone()),
-                None => {
-                    let c = self.store().get_community(CommunityId(event.community_id)).await?;
-                    communities.push((c.id, c.slug.clone(), c.name.clone()));
-                    (c.slug, c.name)
-                }
+            let Some(community) = communities.iter().find(|c| c.id == event.community_id) else {
+                continue;
             };
-            let view = event_view(event, &slug, &name);
+            let view = event_view(event, &community.slug, &community.name);
             let theirs: Vec<&ExceptionRow> = exceptions.iter().filter(|x| x.event_id == event.id).collect();
             for (key, time, cancelled, moved) in occurrences_of(&view, &theirs, from, to) {
                 let my = mine.iter().find(|(e, k, _, _)| *e == event.id && *k == key);
@@ -900,10 +881,10 @@ pub(crate) fn record_of(community: CommunityId, draft: &EventDraft, facilitator:
         time_zone: draft.zone.name().to_string(),
         duration_minutes: i64::from(draft.duration_minutes),
         rrule: draft.recurrence.as_ref().map(|r| r.as_str().to_string()),
-        starts_at: Timestamp::from(utc_of_local(draft.start_local, draft.zone)),
+        starts_at: Timestamp::from(local_to_utc(draft.zone.0, draft.start_local)),
         ends_at: match &draft.recurrence {
             None => Some(Timestamp::from(
-                utc_of_local(draft.start_local, draft.zone)
+                local_to_utc(draft.zone.0, draft.start_local)
                     + chrono::Duration::minutes(i64::from(draft.duration_minutes)),
             )),
             Some(_) => series_end(&timing).map(Timestamp::from),

@@ -12,9 +12,10 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc, Weekday};
+use chrono::{DateTime, Duration, NaiveDate, Utc, Weekday};
+use copse_domain::recurrence::local_to_utc;
 use copse_domain::{
-    Action, CommunityAccess, CommunityId, PersonId, TimeZone, Timestamp, Visibility, WorkingHours, can, parse_local_key,
+    Action, CommunityAccess, CommunityId, PersonId, TimeZone, Timestamp, WorkingHours, can, parse_local_key,
 };
 /// The planner's results, as pages and the API show them.
 pub use copse_insight::planner::{MAX_ROTATION_SLOTS, RegionInconvenience, RegionShare, RotationProposal, WeeklySlot};
@@ -24,7 +25,7 @@ use copse_insight::planner::{
 use copse_insight::rota::{Volunteer, assign_rota, facilitation_summary};
 use copse_store::{CommunityForViewerRow, FacilitationAssignment, FacilitationRow};
 
-use crate::communities::{community_view, membership_of};
+use crate::communities::{access_of, community_view};
 use crate::{App, AppError, CommunityView, OccurrenceView, PersonRef, Viewer};
 
 /// How many slots the planner proposes when not asked otherwise.
@@ -188,29 +189,12 @@ pub struct FacilitationConfirmed {
     pub person: PersonRef,
 }
 
-fn access_of(row: &CommunityForViewerRow) -> CommunityAccess {
-    CommunityAccess {
-        visibility: Visibility::parse(&row.community.visibility).unwrap_or(Visibility::Private),
-        membership: membership_of(row.viewer_role.as_deref(), row.viewer_status.as_deref()),
-    }
-}
-
-fn utc_of_local(local: NaiveDateTime, zone: TimeZone) -> DateTime<Utc> {
-    use chrono::TimeZone as _;
-    zone.0
-        .from_local_datetime(&local)
-        .earliest()
-        .or_else(|| zone.0.from_local_datetime(&(local + Duration::hours(1))).earliest())
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_else(|| local.and_utc())
-}
-
 /// When a recorded facilitation took place: the moved start if the
 /// occurrence was moved, else its original start, in the series' zone.
 fn facilitation_start(row: &FacilitationRow) -> Option<DateTime<Utc>> {
     let zone = TimeZone::parse(&row.time_zone).unwrap_or_else(|_| TimeZone::utc());
     let local = parse_local_key(row.moved_start_local.as_deref().unwrap_or(&row.original_start_local)).ok()?;
-    Some(utc_of_local(local, zone))
+    Some(local_to_utc(zone.0, local))
 }
 
 fn person_ref(id: i64, handle: &str, name: &str, team: &str) -> PersonRef {
@@ -320,13 +304,8 @@ impl App {
         viewer: &Viewer,
         slug: &str,
     ) -> Result<(CommunityForViewerRow, CommunityAccess), AppError> {
-        let person = viewer.require_person()?;
-        let row =
-            self.store().find_community_for_viewer(slug, Some(person)).await?.ok_or(AppError::NotFound("community"))?;
+        let row = self.visible_community(viewer, slug).await?;
         let access = access_of(&row);
-        if !can(&viewer.actor, Action::ViewCommunity(&access)) {
-            return Err(AppError::NotFound("community"));
-        }
         Ok((row, access))
     }
 

@@ -92,8 +92,9 @@ pub struct NewCommunity<'a> {
     pub at: Timestamp,
 }
 
-/// Bumps a community's version and appends to the change feed and, when an
-/// actor is given, the audit log. Used inside every community write.
+/// Bumps a community's version and appends to the change feed and the audit
+/// log (with no actor for changes the system makes). Used inside every
+/// community write.
 macro_rules! record_community_change {
     ($tx:expr, $community:expr, $actor:expr, $action:expr, $detail:expr, $at:expr) => {{
         sqlx::query("UPDATE communities SET version = version + 1, updated_at = $2 WHERE id = $1")
@@ -101,21 +102,8 @@ macro_rules! record_community_change {
             .bind($at)
             .execute(&mut *$tx)
             .await?;
-        sqlx::query("INSERT INTO changes (entity, entity_id, at) VALUES ('community', $1, $2)")
-            .bind($community)
-            .bind($at)
-            .execute(&mut *$tx)
-            .await?;
-        sqlx::query(
-            "INSERT INTO audit_log (actor_id, action, entity, entity_id, detail, at) VALUES ($1, $2, 'community', $3, $4, $5)",
-        )
-        .bind($actor)
-        .bind($action)
-        .bind($community)
-        .bind($detail)
-        .bind($at)
-        .execute(&mut *$tx)
-        .await?;
+        $crate::append_change!($tx, "community", $community, $at);
+        $crate::audit!($tx, $actor, $action, "community", $community, $detail, $at);
     }};
 }
 pub(crate) use record_community_change;

@@ -11,7 +11,7 @@
 use copse_domain::{CommunityId, PersonId, Timestamp};
 use sqlx::FromRow;
 
-use crate::{Store, StoreError, with_pool};
+use crate::{Store, StoreError, append_change, audit, with_pool};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct EventRow {
@@ -165,11 +165,7 @@ impl Store {
             .bind(at)
             .fetch_one(&mut *tx)
             .await?;
-            sqlx::query("INSERT INTO changes (entity, entity_id, at) VALUES ('event', $1, $2)")
-                .bind(id)
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
+            append_change!(tx, "event", id, at);
             tx.commit().await?;
             id
         }))
@@ -221,19 +217,8 @@ impl Store {
             if updated == 0 {
                 return Err(StoreError::NotFound);
             }
-            sqlx::query("INSERT INTO changes (entity, entity_id, at) VALUES ('event', $1, $2)")
-                .bind(id)
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query(
-                "INSERT INTO audit_log (actor_id, action, entity, entity_id, detail, at) VALUES ($1, 'event.update', 'event', $2, '', $3)",
-            )
-            .bind(actor.map(|a| a.0))
-            .bind(id)
-            .bind(at)
-            .execute(&mut *tx)
-            .await?;
+            append_change!(tx, "event", id, at);
+            audit!(tx, actor.map(|a| a.0), "event.update", "event", id, "", at);
             tx.commit().await?;
         });
         Ok(())
@@ -371,21 +356,8 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             let action = if cancelled { "event.cancel_occurrence" } else { "event.move_occurrence" };
-            sqlx::query(
-                "INSERT INTO audit_log (actor_id, action, entity, entity_id, detail, at) VALUES ($1, $2, 'event', $3, $4, $5)",
-            )
-            .bind(actor.map(|a| a.0))
-            .bind(action)
-            .bind(event)
-            .bind(original)
-            .bind(at)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query("INSERT INTO changes (entity, entity_id, at) VALUES ('event', $1, $2)")
-                .bind(event)
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
+            audit!(tx, actor.map(|a| a.0), action, "event", event, original, at);
+            append_change!(tx, "event", event, at);
             tx.commit().await?;
         });
         Ok(())
@@ -719,15 +691,7 @@ impl Store {
             .bind(recording_url)
             .execute(&mut *tx)
             .await?;
-            sqlx::query(
-                "INSERT INTO audit_log (actor_id, action, entity, entity_id, detail, at) VALUES ($1, 'event.notes', 'event', $2, $3, $4)",
-            )
-            .bind(actor.map(|a| a.0))
-            .bind(event)
-            .bind(occurrence)
-            .bind(at)
-            .execute(&mut *tx)
-            .await?;
+            audit!(tx, actor.map(|a| a.0), "event.notes", "event", event, occurrence, at);
             tx.commit().await?;
         });
         Ok(())

@@ -70,6 +70,38 @@ macro_rules! with_pool {
     };
 }
 
+/// Appends `(entity, id)` to the change feed inside transaction `$tx`;
+/// derived data (search, rollups, notifications) follows the feed.
+macro_rules! append_change {
+    ($tx:expr, $entity:expr, $id:expr, $at:expr) => {{
+        sqlx::query("INSERT INTO changes (entity, entity_id, at) VALUES ($1, $2, $3)")
+            .bind($entity)
+            .bind($id)
+            .bind($at)
+            .execute(&mut *$tx)
+            .await?;
+    }};
+}
+pub(crate) use append_change;
+
+/// Records who did what to which entity inside transaction `$tx`.
+macro_rules! audit {
+    ($tx:expr, $actor:expr, $action:expr, $entity:expr, $id:expr, $detail:expr, $at:expr) => {{
+        sqlx::query(
+            "INSERT INTO audit_log (actor_id, action, entity, entity_id, detail, at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind($actor)
+        .bind($action)
+        .bind($entity)
+        .bind($id)
+        .bind($detail)
+        .bind($at)
+        .execute(&mut *$tx)
+        .await?;
+    }};
+}
+pub(crate) use audit;
+
 /// How to open the database.
 #[derive(Clone, Debug)]
 pub struct StoreOptions {

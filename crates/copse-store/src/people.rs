@@ -3,7 +3,7 @@
 use copse_domain::{Handle, OrgRole, PersonId, Profile, Skill, Timestamp};
 use sqlx::FromRow;
 
-use crate::{Store, StoreError, with_pool};
+use crate::{Store, StoreError, append_change, with_pool};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct PersonRow {
@@ -139,11 +139,7 @@ impl Store {
                         .execute(&mut *tx)
                         .await?;
                 }
-                sqlx::query("INSERT INTO changes (entity, entity_id, at) VALUES ('person', $1, $2)")
-                    .bind(id)
-                    .bind(person.created_at.millis())
-                    .execute(&mut *tx)
-                    .await?;
+                append_change!(tx, "person", id, person.created_at.millis());
                 ids.push(PersonId(id));
             }
             tx.commit().await?;
@@ -203,11 +199,7 @@ impl Store {
             .bind(id.0)
             .execute(&mut *tx)
             .await?;
-            sqlx::query("INSERT INTO changes (entity, entity_id, at) VALUES ('person', $1, $2)")
-                .bind(id.0)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+            append_change!(tx, "person", id.0, now);
             tx.commit().await?;
         });
         Ok(())

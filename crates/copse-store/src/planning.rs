@@ -5,7 +5,7 @@
 use copse_domain::{CommunityId, PersonId, Timestamp};
 use sqlx::FromRow;
 
-use crate::{Store, StoreError, with_pool};
+use crate::{Store, StoreError, append_change, audit, with_pool};
 
 /// One active member's availability, as the planner needs it.
 #[derive(Debug, Clone, FromRow)]
@@ -113,15 +113,7 @@ impl Store {
             .await?
             .rows_affected();
             if added > 0 {
-                sqlx::query(
-                    "INSERT INTO audit_log (actor_id, action, entity, entity_id, detail, at) \
-                     VALUES ($1, 'rota.volunteer', 'community', $2, '', $3)",
-                )
-                .bind(person.0)
-                .bind(community.0)
-                .bind(at.millis())
-                .execute(&mut *tx)
-                .await?;
+                audit!(tx, person.0, "rota.volunteer", "community", community.0, "", at.millis());
             }
             tx.commit().await?;
             added > 0
@@ -144,15 +136,7 @@ impl Store {
                 .await?
                 .rows_affected();
             if removed > 0 {
-                sqlx::query(
-                    "INSERT INTO audit_log (actor_id, action, entity, entity_id, detail, at) \
-                     VALUES ($1, 'rota.withdraw', 'community', $2, '', $3)",
-                )
-                .bind(person.0)
-                .bind(community.0)
-                .bind(at.millis())
-                .execute(&mut *tx)
-                .await?;
+                audit!(tx, person.0, "rota.withdraw", "community", community.0, "", at.millis());
             }
             tx.commit().await?;
             removed > 0
@@ -219,21 +203,16 @@ impl Store {
             .bind(format!("facilitation:{}:{}", change.event, change.occurrence))
             .execute(&mut *tx)
             .await?;
-            sqlx::query(
-                "INSERT INTO audit_log (actor_id, action, entity, entity_id, detail, at) \
-                 VALUES ($1, 'rota.assign', 'event', $2, $3, $4)",
-            )
-            .bind(change.actor.map(|a| a.0))
-            .bind(change.event)
-            .bind(format!("{} -> person {}", change.occurrence, change.person.0))
-            .bind(at)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query("INSERT INTO changes (entity, entity_id, at) VALUES ('event', $1, $2)")
-                .bind(change.event)
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
+            audit!(
+                tx,
+                change.actor.map(|a| a.0),
+                "rota.assign",
+                "event",
+                change.event,
+                format!("{} -> person {}", change.occurrence, change.person.0),
+                at
+            );
+            append_change!(tx, "event", change.event, at);
             tx.commit().await?;
         });
         Ok(())

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, Duration, NaiveDate, TimeZone as _, Utc};
 use copse_app::{AppError, OccurrenceView, RsvpResult, Viewer};
-use copse_domain::{EventFormat, EventInput, EventKind, FieldErrors, RsvpAnswer};
+use copse_domain::{EventFormat, EventInput, EventKind, FieldErrors, RsvpAnswer, Timestamp};
 use serde::Deserialize;
 
 use super::layout::{ErrorLink, Layout, error_links, form_title, initials, render, render_status};
@@ -129,14 +129,32 @@ pub async fn list_events(
         return PageError::status(StatusCode::BAD_REQUEST, "That month cannot be shown.").into_response();
     };
     let app = &state.app;
-    let in_grid = match app.community_occurrences(&viewer, &slug, from, to).await {
-        Ok(list) => list,
-        Err(error) => return PageError::from(error).into_response(),
-    };
     let now = Utc::now();
-    let upcoming = match app.community_occurrences(&viewer, &slug, now, now + Duration::days(90)).await {
-        Ok(list) => list,
-        Err(error) => return PageError::from(error).into_response(),
+    let soon = now + Duration::days(90);
+    // The month shown usually overlaps the next 90 days: expand once over
+    // both windows then. A far-off month gets its own expansion, so the
+    // per-series occurrence cap never cuts into what is shown.
+    let (in_grid, upcoming) = if from <= soon && to >= now {
+        match app.community_occurrences(&viewer, &slug, from.min(now), to.max(soon)).await {
+            Ok(all) => {
+                let within = |o: &&OccurrenceView, a: chrono::DateTime<Utc>, b: chrono::DateTime<Utc>| {
+                    o.start >= Timestamp::from(a) && o.start < Timestamp::from(b)
+                };
+                let grid = all.iter().filter(|o| within(o, from, to)).cloned().collect::<Vec<_>>();
+                let next = all.iter().filter(|o| within(o, now, soon)).cloned().collect::<Vec<_>>();
+                (grid, next)
+            }
+            Err(error) => return PageError::from(error).into_response(),
+        }
+    } else {
+        let grid = match app.community_occurrences(&viewer, &slug, from, to).await {
+            Ok(list) => list,
+            Err(error) => return PageError::from(error).into_response(),
+        };
+        match app.community_occurrences(&viewer, &slug, now, soon).await {
+            Ok(next) => (grid, next),
+            Err(error) => return PageError::from(error).into_response(),
+        }
     };
     let page = match app.community_page(&viewer, &slug).await {
         Ok(page) => page,
