@@ -54,6 +54,11 @@ pub struct DemoSummary {
     pub contributions: u64,
     /// Event series (recurring sessions and one-off workshops).
     pub events: u64,
+    /// Discussion threads and their posts (opening posts and replies).
+    pub threads: u64,
+    pub posts: u64,
+    /// Practice-repository artifacts.
+    pub artifacts: u64,
 }
 
 const DEMO_SEED: u64 = 0x4e57_4c61_6273_2026;
@@ -1643,8 +1648,19 @@ pub async fn load_demo(app: &App, progress: Progress<'_>) -> Result<DemoSummary,
     let events = crate::demo_events::load(app, &mut rng).await?;
     progress("events", 1, 1);
 
+    progress("discussions", 0, 1);
+    let (threads, posts) = crate::demo_discussions::load(app, &mut rng).await?;
+    progress("discussions", 1, 1);
+
+    progress("practice", 0, 1);
+    let artifacts = crate::demo_practice::load(app, &mut rng).await?;
+    progress("practice", 1, 1);
+
     Ok(DemoSummary {
         events,
+        threads,
+        posts,
+        artifacts,
         people: total_people,
         communities: total_communities,
         memberships: membership_rows,
@@ -1788,6 +1804,9 @@ pub async fn generate_scale(app: &App, people: u64, progress: Progress<'_>) -> R
     let contributions = scale_contributions(store, &mut rng, &staff, &communities, &plan, progress).await?;
     Ok(DemoSummary {
         events: 0,
+        threads: 0,
+        posts: 0,
+        artifacts: 0,
         people: staff.ids.len() as u64,
         communities: communities.ids.len() as u64,
         // The creators' memberships came with their communities.

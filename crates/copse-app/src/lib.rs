@@ -16,20 +16,28 @@ mod cache;
 mod calendars;
 mod communities;
 pub mod demo;
+mod demo_discussions;
 mod demo_events;
+mod demo_practice;
+mod discussions;
 mod error;
 mod events;
 mod people;
 mod planning;
+mod practice;
+mod search;
 
 pub use accounts::{ApiTokenView, Credentials, NewAccount, SessionToken, Viewer};
 pub use calendars::*;
 pub use communities::*;
+pub use discussions::*;
 pub use copse_store::{Backend, CommunityFilter, MAX_TEAM_CHOICES, PeopleFilter, Store, StoreError, StoreOptions};
 pub use error::AppError;
 pub use events::*;
 pub use people::*;
 pub use planning::*;
+pub use practice::*;
+pub use search::*;
 
 use std::sync::Arc;
 

@@ -10,20 +10,25 @@
 //! The one decision about who may do what lives in [`policy`].
 
 pub mod community;
+pub mod discussion;
 pub mod error;
 pub mod event;
 pub mod ids;
+pub mod links;
 pub mod person;
 pub mod policy;
+pub mod practice;
 pub mod recurrence;
 pub mod time;
 pub mod values;
 
 pub use community::*;
+pub use discussion::*;
 pub use error::{FieldError, FieldErrors};
 pub use event::*;
 pub use ids::*;
 pub use person::*;
+pub use practice::*;
 pub use policy::{Action, Actor, CommunityAccess, OrgRole, can};
 pub use time::Timestamp;
 pub use values::*;

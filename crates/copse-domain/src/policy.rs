@@ -12,6 +12,10 @@
 //! - facilitators (active members with the facilitator role) edit their
 //!   community, change its stage, manage its members and schedule its events;
 //! - active members answer RSVPs, check in and give feedback;
+//! - active members take part: start threads, reply, react, write and version
+//!   artifacts, record reuse and run checklists; authors edit their own posts;
+//! - facilitators moderate (lock, pin, hide, move threads; see hidden posts) and
+//!   curate artifacts, as do an artifact's owners for that artifact;
 //! - guests may look and join, but not create communities or browse people.
 //!
 //! A caller that is refused [`Action::ViewCommunity`] must answer "not found",
@@ -94,6 +98,17 @@ pub enum Action<'a> {
     ScheduleEvents(&'a CommunityAccess),
     /// Answer for an event occurrence, check in with a code, give feedback.
     Rsvp(&'a CommunityAccess),
+    /// Start a thread, reply, react, write or version an artifact, say
+    /// "I used this", run a checklist, record time saved.
+    Participate(&'a CommunityAccess),
+    /// Edit a post; the flag says whether the actor wrote it.
+    EditContent(&'a CommunityAccess, bool),
+    /// Lock, pin, hide and move threads, see hidden content, list stale
+    /// artifacts for the community.
+    Moderate(&'a CommunityAccess),
+    /// Change an artifact's status, owners and review-by date; the flag says
+    /// whether the actor owns it.
+    CurateArtifact(&'a CommunityAccess, bool),
     /// Start a new community.
     CreateCommunity,
     /// Browse the people directory and profiles.
@@ -131,6 +146,11 @@ pub fn can(actor: &Actor, action: Action<'_>) -> bool {
         Action::EditCommunity(c) | Action::ChangeStage(c) | Action::ManageMembers(c) | Action::ScheduleEvents(c) => {
             c.is_facilitator() && c.is_active_member()
         }
+        Action::Participate(c) => c.is_active_member(),
+        Action::EditContent(c, is_author) | Action::CurateArtifact(c, is_author) => {
+            (is_author && c.is_active_member()) || c.is_facilitator()
+        }
+        Action::Moderate(c) => c.is_facilitator(),
         Action::CreateCommunity | Action::ViewPeople => actor.role == OrgRole::Member,
         Action::EditProfile(person) => actor.person == Some(person),
         Action::Administer => false,
@@ -199,6 +219,30 @@ mod tests {
         assert!(can(&admin, Action::Join(&access(Visibility::Private, None))), "admins need no invitation");
         assert!(!can(&admin, Action::RequestToJoin(&access(Visibility::Open, None))), "but state rules hold");
         assert!(!can(&admin, Action::Leave(&access(Visibility::Open, None))));
+    }
+
+    #[test]
+    fn members_take_part_and_facilitators_moderate() {
+        let member = Actor::person(ME, OrgRole::Member);
+        let plain = access(Visibility::Open, Some((MembershipRole::Member, MembershipStatus::Active)));
+        let requested = access(Visibility::Open, Some((MembershipRole::Member, MembershipStatus::Requested)));
+        let outsider = access(Visibility::Open, None);
+        let facilitator = access(Visibility::Open, Some((MembershipRole::Facilitator, MembershipStatus::Active)));
+        assert!(can(&member, Action::Participate(&plain)));
+        assert!(!can(&member, Action::Participate(&outsider)));
+        assert!(!can(&member, Action::Participate(&requested)));
+        assert!(can(&member, Action::EditContent(&plain, true)));
+        assert!(!can(&member, Action::EditContent(&plain, false)));
+        assert!(!can(&member, Action::EditContent(&outsider, true)), "former members no longer edit");
+        assert!(can(&member, Action::EditContent(&facilitator, false)));
+        assert!(!can(&member, Action::Moderate(&plain)));
+        assert!(can(&member, Action::Moderate(&facilitator)));
+        assert!(can(&member, Action::CurateArtifact(&plain, true)));
+        assert!(!can(&member, Action::CurateArtifact(&plain, false)));
+        let admin = Actor::person(ME, OrgRole::Admin);
+        assert!(can(&admin, Action::Moderate(&outsider)));
+        assert!(can(&admin, Action::Participate(&outsider)));
+        assert!(!can(&Actor::anonymous(), Action::Participate(&plain)));
     }
 
     #[test]

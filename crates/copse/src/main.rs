@@ -155,8 +155,16 @@ async fn run(command: Command, mut config: Config) -> Result<()> {
                 let summary = demo::load_demo(&app, &report).await?;
                 bar.finish_and_clear();
                 eprintln!(
-                    "Loaded the demo organization: {} people, {} communities, {} memberships, {} contributions, {} event series.",
-                    summary.people, summary.communities, summary.memberships, summary.contributions, summary.events
+                    "Loaded the demo organization: {} people, {} communities, {} memberships, {} contributions, \
+                     {} event series, {} threads with {} posts, {} artifacts.",
+                    summary.people,
+                    summary.communities,
+                    summary.memberships,
+                    summary.contributions,
+                    summary.events,
+                    summary.threads,
+                    summary.posts,
+                    summary.artifacts
                 );
                 // The app read organization settings when it started; open it
                 // again so it serves the demo organization's.

@@ -6,9 +6,12 @@
 //! Errors are `application/problem+json` with a stable `code`.
 
 mod communities;
+mod discussions;
 mod events;
 mod people;
 mod planning;
+mod practice;
+mod search;
 pub mod types;
 
 use axum::extract::rejection::JsonRejection;
@@ -49,6 +52,9 @@ pub fn routes() -> Router<WebState> {
         .route("/events/{id}/occurrences/{key}/split", post(events::split_event))
         .route("/events/{id}/occurrences/{key}/rsvp", post(events::rsvp))
         .route("/events/{id}/occurrences/{key}/cancel", post(events::cancel_occurrence))
+        .merge(discussions::routes())
+        .merge(practice::routes())
+        .merge(search::routes())
         .fallback(crate::error::not_found)
 }
 
@@ -108,8 +114,18 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
+/// The whole document: the paths listed on [`ApiDoc`] plus each later
+/// area's own `Doc` (discussions, practice, search), merged.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.merge(discussions::Doc::openapi());
+    doc.merge(practice::Doc::openapi());
+    doc.merge(search::Doc::openapi());
+    doc
+}
+
 async fn openapi_json() -> Response {
-    Json(ApiDoc::openapi()).into_response()
+    Json(openapi()).into_response()
 }
 
 /// `Json<T>` whose rejections (malformed JSON, wrong content type, too large)

@@ -3,11 +3,14 @@
 
 mod calendars;
 mod communities;
+mod discussions;
 mod events;
 mod home;
 pub mod layout;
 mod people;
 pub(crate) mod planning;
+mod practice;
+mod search;
 mod session;
 
 use axum::Router;
@@ -58,5 +61,8 @@ pub fn routes(state: WebState) -> Router<WebState> {
         // in the URL.
         .route("/calendars/communities/{file}", get(calendars::community_feed))
         .route("/calendars/people/{file}", get(calendars::person_feed))
+        .merge(discussions::routes())
+        .merge(practice::routes())
+        .merge(search::routes())
         .layer(axum::middleware::from_fn_with_state(state, require_csrf))
 }

@@ -1,0 +1,2 @@
+//! Search over threads, posts, artifacts, events, communities and people,
+//! filtered by what the person searching may see.
