@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import parse_qs, urlparse
 
+import xss
 from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
@@ -68,6 +69,8 @@ class Journey:
         self.violations: dict[str, list[dict]] = {}
         self.overflow: dict[str, list[str]] = {}
         self.profile_dir = tempfile.mkdtemp(prefix="copse-chromium-")
+        self.xss_corpus: Path | None = None
+        self.xss_page: Path | None = None
         self.driver = self._start_driver()
 
     # --- plumbing -------------------------------------------------------------
@@ -468,6 +471,12 @@ class Journey:
         # Signed out: the sign-in page.
         self.check("axe /login", lambda: self.audit("login", "/login"))
         self.check(f"{self.capture_label} login", lambda: self.capture("login", "/login"))
+        # The sanitizer on its own: the XSS corpus rendered without CSP.
+        if self.xss_page is not None:
+            self.check(
+                "XSS corpus rendered by the sanitizer runs no script (no CSP)",
+                lambda: xss.corpus_page_is_inert(self.driver, self.xss_page, Path(self.profile_dir) / "control.html"),
+            )
         # The journey.
         signed_in = self.check("sign in as sam", self.sign_in)
         if signed_in:
@@ -534,9 +543,13 @@ def main() -> int:
     parser.add_argument("--axe", required=True, type=Path, help="path to axe.min.js")
     parser.add_argument("--screenshots", required=True, type=Path, help="folder for the PNGs and browser-report.json")
     parser.add_argument("--no-screenshots", action="store_true", help="check layout but write no PNGs")
+    parser.add_argument("--xss-corpus", required=True, type=Path, help="tests/xss/vectors.txt")
+    parser.add_argument("--xss-page", required=True, type=Path, help="the corpus rendered without CSP (xss_page)")
     args = parser.parse_args()
     try:
         journey = Journey(args.base_url, args.axe, args.screenshots, write_screenshots=not args.no_screenshots)
+        journey.xss_corpus = args.xss_corpus
+        journey.xss_page = args.xss_page
     except Exception:  # noqa: BLE001
         traceback.print_exc()
         print("browser: 0 passed, 1 failed")

@@ -78,7 +78,7 @@ fi
 # --- 2. build -------------------------------------------------------------------
 if [ "${COPSE_BROWSER_SKIP_BUILD:-0}" != 1 ]; then
     log "building copse (CARGO_TARGET_DIR=$CARGO_TARGET_DIR)"
-    (cd "$ROOT" && cargo build -p copse)
+    (cd "$ROOT" && cargo build -p copse && cargo build -p copse-web --example xss_page)
 fi
 BIN="$CARGO_TARGET_DIR/debug/copse"
 [ -x "$BIN" ] || { log "no binary at $BIN"; exit 2; }
@@ -156,7 +156,11 @@ done
 log "server ready after $(( $(date +%s) - started )) s"
 
 # --- 4. journey -----------------------------------------------------------------
-journey_args=(--base-url "$BASE_URL" --axe "$AXE_JS" --screenshots "$SHOTS")
+# The XSS corpus rendered by copse's Markdown renderer into a page without
+# CSP, so Chromium tests the sanitizer on its own.
+"$CARGO_TARGET_DIR/debug/examples/xss_page" "$ROOT/tests/xss/vectors.txt" "$WORK/xss-corpus.html"
+journey_args=(--base-url "$BASE_URL" --axe "$AXE_JS" --screenshots "$SHOTS"
+    --xss-corpus "$ROOT/tests/xss/vectors.txt" --xss-page "$WORK/xss-corpus.html")
 if [ "${COPSE_BROWSER_NO_SCREENSHOTS:-0}" = 1 ]; then
     journey_args+=(--no-screenshots)
 else
