@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Load benchmark: serves an organization of N people (default 100,000) from a
-# fresh SQLite database with the release build, signs in as a demo account,
-# and measures with wrk (64 connections) the community page, the people
-# directory page, and a trivial static route served by the same process in
-# the same run (the ceiling of this stack). Prints requests/s, p50, p99, the
-# ratio to the ceiling, and the server's peak RSS.
+# Load benchmark: serves an organization of N people (default 100,000, with
+# 200,000 discussion posts) from a fresh SQLite database with the release
+# build, signs in as a demo account, and measures with wrk (64 connections)
+# the community page, the people directory page, a thread page with 50 posts,
+# and a trivial static route served by the same process in the same run (the
+# ceiling of this stack). Prints requests/s, p50, p99, the ratio to the
+# ceiling, and the server's peak RSS.
 #
 #   bash bench/load.sh                 # 100,000 people, SQLite
-#   SCALE=20000 DURATION=10 bash bench/load.sh
+#   SCALE=20000 POSTS=50000 DURATION=10 bash bench/load.sh
 #   DATABASE_URL=postgres://postgres@127.0.0.1/copse_bench bash bench/load.sh   # an empty PostgreSQL database
 #
 # Loopback only; bounded in time; stops the server when done.
@@ -15,6 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/copse-target}"
 SCALE="${SCALE:-100000}"
+POSTS="${POSTS:-200000}"
 DURATION="${DURATION:-15}"
 CONNECTIONS="${CONNECTIONS:-64}"
 PORT="${PORT:-18089}"
@@ -29,10 +31,13 @@ server=""
 cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-echo "== generating $SCALE people into $db"
+echo "== generating $SCALE people and $POSTS posts into $db"
 gen_started=$(date +%s.%N)
-"$bin" --database-url "$db" admin generate --scale "$SCALE" 2>&1 | tail -n 1
+"$bin" --database-url "$db" admin generate --scale "$SCALE" --posts "$POSTS" 2>&1 | tail -n 1
 gen_seconds=$(echo "$(date +%s.%N) - $gen_started" | bc)
+# Build the search index before serving, so the server's indexer is idle
+# during the measurements instead of catching up on every generated post.
+"$bin" --database-url "$db" reindex 2>&1 | tail -n 1
 
 COPSE_LOG=warn "$bin" --database-url "$db" serve --listen "127.0.0.1:$PORT" >"$log" 2>&1 &
 server=$!
@@ -56,6 +61,16 @@ count=$(printf '%s\n' "$slugs" | wc -l)
 slug=$(printf '%s\n' "$slugs" | sed -n "$(( (count + 1) / 2 ))p")
 members=$(curl -fs -H "$cookie" "http://127.0.0.1:$PORT/api/v1/communities/$slug" | grep -o '"member_count":[0-9]*' | cut -d: -f2)
 
+# A thread with 50 posts (49 replies): the generator pins one in its most
+# popular community; look through the popular communities' first pages.
+thread=""
+for s in $slugs; do
+  thread=$(curl -fs -H "$cookie" "http://127.0.0.1:$PORT/api/v1/communities/$s/threads" | sed 's/{"id":/\n{"id":/g' \
+    | grep '"reply_count":49,' | head -n 1 | grep -o '^{"id":[0-9]*' | cut -d: -f2 || true)
+  [ -n "$thread" ] && break
+done
+[ -n "$thread" ] || { echo "no 50-post thread found (POSTS=$POSTS)"; exit 1; }
+
 measure() {
   local name=$1 path=$2
   curl -fs -H "$cookie" -o /dev/null "http://127.0.0.1:$PORT$path" || { echo "$path does not answer 200"; exit 1; }
@@ -75,6 +90,7 @@ results=$(
   measure "community page ($members members)" "/communities/$slug"
   measure "people directory" "/people"
   measure "people directory, filtered" "/people?q=an&page=2"
+  measure "thread page (50 posts)" "/threads/$thread"
 )
 ceiling=$(printf '%s\n' "$results" | head -n 1 | cut -f2)
 rss_kb=$(awk '/VmHWM/ { print $2 }' "/proc/$server/status")
@@ -86,4 +102,4 @@ printf '%s\n' "$results" | while IFS=$'\t' read -r name rps p50 p99 errors; do
   printf '%-36s %12s %10s %10s %10s   %s\n' "$name" "$rps" "$p50" "$p99" "$ratio" "$errors"
 done
 echo
-echo "server peak RSS: $(( rss_kb / 1024 )) MiB; database: ${db%%:*}; people: $SCALE; generated in ${gen_seconds%.*} s"
+echo "server peak RSS: $(( rss_kb / 1024 )) MiB; database: ${db%%:*}; people: $SCALE; posts: $POSTS; generated in ${gen_seconds%.*} s"

@@ -66,6 +66,9 @@ impl<V> TimedValue<V> {
 pub(crate) struct Caches {
     pub(crate) community_pages: VersionedCache<crate::communities::CommunityShared>,
     pub(crate) directory_filters: TimedValue<(Vec<String>, Vec<String>)>,
+    /// The first page of a thread's posts with reaction counts, by thread
+    /// (and whether hidden posts are included), checked against `threads.version`.
+    pub(crate) thread_posts: VersionedCache<crate::discussions::CachedPosts>,
 }
 
 impl Default for Caches {
@@ -73,6 +76,7 @@ impl Default for Caches {
         Self {
             community_pages: VersionedCache::new(2048, Duration::from_secs(60)),
             directory_filters: TimedValue::new(Duration::from_secs(60)),
+            thread_posts: VersionedCache::new(512, Duration::from_secs(300)),
         }
     }
 }

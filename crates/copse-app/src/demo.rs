@@ -1778,6 +1778,17 @@ fn sample_cdf(rng: &mut StdRng, cdf: &[f64]) -> usize {
 /// Deterministic; creates the four demo accounts (with passwords) first so
 /// benchmarks can sign in.
 pub async fn generate_scale(app: &App, people: u64, progress: Progress<'_>) -> Result<DemoSummary, AppError> {
+    generate_scale_with_posts(app, people, 0, progress).await
+}
+
+/// [`generate_scale`] plus `posts` discussion posts spread over the generated
+/// communities (see `demo_discussions::scale_posts`).
+pub async fn generate_scale_with_posts(
+    app: &App,
+    people: u64,
+    posts: u64,
+    progress: Progress<'_>,
+) -> Result<DemoSummary, AppError> {
     ensure_empty(app).await?;
     let store = app.store();
     let mut rng = StdRng::seed_from_u64(SCALE_SEED);
@@ -1802,10 +1813,17 @@ pub async fn generate_scale(app: &App, people: u64, progress: Progress<'_>) -> R
     }
 
     let contributions = scale_contributions(store, &mut rng, &staff, &communities, &plan, progress).await?;
+    let target = crate::demo_discussions::ScaleTarget {
+        communities: &communities.ids,
+        founded: &communities.founded,
+        members_of: &plan.members_of,
+        people: &staff.ids,
+    };
+    let (threads, posts) = crate::demo_discussions::scale_posts(store, &target, posts, progress).await?;
     Ok(DemoSummary {
         events: 0,
-        threads: 0,
-        posts: 0,
+        threads,
+        posts,
         artifacts: 0,
         people: staff.ids.len() as u64,
         communities: communities.ids.len() as u64,

@@ -28,7 +28,7 @@ pub use error::{FieldError, FieldErrors};
 pub use event::*;
 pub use ids::*;
 pub use person::*;
-pub use practice::*;
 pub use policy::{Action, Actor, CommunityAccess, OrgRole, can};
+pub use practice::*;
 pub use time::Timestamp;
 pub use values::*;

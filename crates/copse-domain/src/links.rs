@@ -34,10 +34,7 @@ pub fn mentioned_handles(text: &str) -> Vec<String> {
             continue;
         }
         let tail = &text[i + 1..];
-        let len = tail
-            .bytes()
-            .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-            .count();
+        let len = tail.bytes().take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')).count();
         let handle = tail[..len].trim_end_matches('.').to_ascii_lowercase();
         if !handle.is_empty() && !handles.contains(&handle) {
             handles.push(handle);

@@ -22,8 +22,12 @@ macro_rules! migration {
 }
 
 /// Every migration, in the order they apply.
-pub const MIGRATIONS: &[Migration] =
-    &[migration!("0001_foundation"), migration!("0002_events"), migration!("0003_discussions"), migration!("0004_practice")];
+pub const MIGRATIONS: &[Migration] = &[
+    migration!("0001_foundation"),
+    migration!("0002_events"),
+    migration!("0003_discussions"),
+    migration!("0004_practice"),
+];
 
 const CREATE_LEDGER: &str =
     "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)";

@@ -27,7 +27,11 @@ fn main() -> std::io::Result<()> {
             continue;
         }
         count += 1;
-        let _ = writeln!(page, "<section class=\"vector\" data-n=\"{count}\">{}</section>", copse_web::markdown::render(entry));
+        let _ = writeln!(
+            page,
+            "<section class=\"vector\" data-n=\"{count}\">{}</section>",
+            copse_web::markdown::render(entry)
+        );
     }
     page.push_str("</body></html>\n");
     std::fs::write(&out, page)?;
