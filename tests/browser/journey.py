@@ -53,6 +53,9 @@ SIGNED_IN_PAGES = [
     ("rota", f"/communities/{COMMUNITY}/rota"),
 ]
 WORKSHOP = "Async Rust deep dive"
+# A made-up word that appears only in what the journey writes, so search
+# results can be checked exactly.
+MARKER = "quokkaflux"
 WIDTHS = [(1280, 900), (390, 844)]
 MAX_SHOT_HEIGHT = 6000
 FAILING_IMPACTS = {"serious", "critical"}
@@ -362,6 +365,115 @@ class Journey:
         self.get(self.workshop_path)
         assert "You're going" in self.main_text(), "sam should now be going"
 
+    # --- discussions, practice, search (issue 4) --------------------------------
+
+    def ask_question(self) -> None:
+        self.get(f"/communities/{COMMUNITY}/discussions/new")
+        self.find("input[name='kind'][value='question']").click()
+        self.fill("#title", f"How do I cancel a {MARKER} task cleanly?")
+        self.fill("#body", f"My `{MARKER}` worker ignores shutdown. What is the idiomatic way to stop it?")
+        self.fill("#tags", "async, tokio")
+        self.submit_with(self.button("Start the thread"))
+        assert self.path().startswith("/threads/"), f"a new thread should open its page, got {self.path()}"
+        self.thread_path = self.path()
+        assert MARKER in self.find("main h1").text, self.find("main h1").text
+
+    def answer_question(self) -> None:
+        self.sign_out()
+        self.sign_in_as("ada")
+        self.get(self.thread_path)
+        self.fill("#body", f"Pass a cancellation token into the {MARKER} loop and `select!` on it; @sam see the docs.")
+        self.submit_with(self.button("Post your answer"))
+        assert self.path() == self.thread_path, self.path()
+        bodies = [b.text for b in self.find_all("li.post .post-body")]
+        assert any("cancellation token" in b for b in bodies), f"the answer should be on the thread: {bodies}"
+        self.sign_out()
+        self.sign_in_as(HANDLE)
+
+    def accept_and_record_time_saved(self) -> None:
+        self.get(self.thread_path)
+        self.submit_with(self.button("Accept this answer"))
+        accepted = self.find_all("li.post.accepted .post-body")
+        assert accepted and "cancellation token" in accepted[0].text, "ada's answer should be marked accepted"
+        self.fill("#minutes", "45")
+        self.fill("#note", "Fixed our shutdown hang")
+        self.submit_with(self.button("Record time saved"))
+        assert "45" in self.main_text(), "the time saved should be shown on the thread"
+
+    def write_and_version_artifact(self) -> None:
+        self.get(f"/communities/{COMMUNITY}/practice/new")
+        self.fill("#title", f"{MARKER.capitalize()} shutdown checklist")
+        Select(self.find("#kind")).select_by_value("checklist")
+        self.fill("#body", "- [ ] Create a cancellation token\n- [ ] Select on it in every loop\n")
+        self.submit_with(self.find("form.artifact-form button[type='submit']"))
+        assert self.path().startswith("/artifacts/"), f"a new artifact should open its page, got {self.path()}"
+        self.artifact_path = self.path()
+        self.get(self.artifact_path + "/edit")
+        self.fill("#body", "- [ ] Create a cancellation token\n- [ ] Select on it in every loop\n"
+                  "- [ ] Await the task's handle\n")
+        if self.find_all("#message"):
+            self.fill("#message", "Await the handle too")
+        self.submit_with(self.find("form.artifact-form button[type='submit']"))
+        assert self.path() == self.artifact_path, self.path()
+        assert "Await the task's handle" in self.main_text()
+        self.get(self.artifact_path + "/history")
+        text = self.main_text()
+        assert "Await the handle too" in text or "Version 2" in text or "v2" in text, text[:400]
+        self.get(self.artifact_path + "/diff?from=1&to=2")
+        assert "Await the task" in self.main_text(), "the diff should show the added step"
+
+    def run_checklist(self) -> None:
+        self.get(self.artifact_path)
+        self.submit_with(self.find("form[action$='/run'] button"))
+        assert self.path().startswith("/checklist-runs/"), self.path()
+        for box in self.find_all("input[name='tick']"):
+            if not box.is_selected():
+                box.click()
+        self.submit_with(self.button("Complete the run"))
+        text = self.main_text()
+        assert "omplete" in text, f"the run should say it is complete: {text[:300]}"
+
+    def find_it_by_search(self) -> None:
+        self.get(f"/search?q={MARKER}")
+        titles = [h.text for h in self.find_all("li.search-hit")]
+        joined = " | ".join(titles)
+        assert any("cancel a" in t for t in titles), f"the question should be found: {joined}"
+        assert any("cancellation token" in t for t in titles), f"the answer should be found: {joined}"
+        assert any("shutdown checklist" in t.lower() for t in titles), f"the artifact should be found: {joined}"
+        assert self.find_all("li.search-hit mark"), "matches should be highlighted"
+
+    def xss_thread(self) -> None:
+        assert self.xss_corpus is not None
+        vectors = xss.read_vectors(self.xss_corpus)
+        self.get(f"/communities/{COMMUNITY}/discussions/new")
+        self.fill("#title", "Hostile Markdown corpus")
+        self.fill("#body", "Each reply below is a known XSS vector.")
+        self.submit_with(self.button("Start the thread"))
+        thread = self.path()
+        assert thread.startswith("/threads/"), thread
+        # Post every vector through the real reply form's endpoint with the
+        # page's CSRF token (a fetch per vector; much faster than 80 page loads).
+        failures = self.driver.execute_async_script(
+            """
+            const [vectors, done] = [arguments[0], arguments[arguments.length - 1]];
+            const form = document.querySelector("form[action$='/reply']");
+            const csrf = form.querySelector("input[name='_csrf']").value;
+            (async () => {
+              const failed = [];
+              for (const body of vectors) {
+                const r = await fetch(form.action, {method: 'POST', credentials: 'same-origin',
+                  body: new URLSearchParams({_csrf: csrf, body})});
+                if (!r.ok) failed.push(r.status + ' ' + body.slice(0, 40));
+              }
+              done(failed);
+            })();
+            """,
+            vectors,
+        )
+        assert not failures, f"posting vectors failed: {failures}"
+        checked = xss.thread_is_inert(self.driver, self.url(thread), "li.post .post-body")
+        assert checked >= len(vectors), f"only {checked} posts on the thread page for {len(vectors)} vectors"
+
     def sign_out(self) -> None:
         self.get("/")
         self.submit_with(self.button("Sign out", "header"))
@@ -492,6 +604,21 @@ class Journey:
             for name, path in SIGNED_IN_PAGES:
                 self.check(f"{self.capture_label} {name}", lambda n=name, p=path: self.capture(n, p))
             self.check("RSVP to a full workshop, get promoted when a seat frees", self.waitlist_and_promotion)
+            if self.check("ask a question in Rust Guild", self.ask_question):
+                if self.check("ada answers it", self.answer_question):
+                    self.check("accept the answer and record time saved", self.accept_and_record_time_saved)
+            if self.check("write a checklist and save a second version", self.write_and_version_artifact):
+                self.check("run the checklist to completion", self.run_checklist)
+            self.check("find the question, the answer and the checklist by search", self.find_it_by_search)
+            self.check("XSS corpus posted as replies runs no script on the thread page", self.xss_thread)
+            for name, path in [("discussions", f"/communities/{COMMUNITY}/discussions"),
+                               ("thread", getattr(self, "thread_path", None)),
+                               ("practice", f"/communities/{COMMUNITY}/practice"),
+                               ("artifact", getattr(self, "artifact_path", None)),
+                               ("search", f"/search?q={MARKER}")]:
+                if path:
+                    self.check(f"axe {name}", lambda n=name, p=path: self.audit(n, p))
+                    self.check(f"{self.capture_label} {name}", lambda n=name, p=path: self.capture(n, p))
             self.check("sign out", self.sign_out)
         else:
             self.failed.append("the rest of the journey (not run: sign-in failed)")
