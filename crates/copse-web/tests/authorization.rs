@@ -342,3 +342,133 @@ async fn people_routes_by_role() {
     assert_eq!(t.get("/profile/edit", None).await.status, StatusCode::SEE_OTHER);
     assert_eq!(t.get("/settings/tokens", None).await.status, StatusCode::SEE_OTHER);
 }
+
+/// What a person who takes part (replies, says "I used this") should get:
+/// active members and admins may, others who can see are refused, the rest
+/// do not learn the community exists.
+fn participate_expected(role: Role, visibility: &str, success: StatusCode, api: bool) -> StatusCode {
+    match role {
+        Role::Anonymous if api => StatusCode::UNAUTHORIZED,
+        Role::Anonymous => StatusCode::FORBIDDEN,
+        _ if !sees(role, visibility) => StatusCode::NOT_FOUND,
+        Role::Member | Role::Facilitator | Role::Admin => success,
+        _ => StatusCode::FORBIDDEN,
+    }
+}
+
+#[tokio::test]
+async fn discussion_practice_and_search_routes_for_every_role_and_visibility() {
+    let mut failures = Vec::new();
+    for visibility in ["open", "request", "private"] {
+        let w = world(visibility).await;
+        let t = &w.t;
+        let slug = &w.slug;
+        let fay_token = w.sessions.iter().find(|(r, _, _)| *r == Role::Facilitator).and_then(|s| s.2.clone());
+        let made = t
+            .api(
+                Method::POST,
+                &format!("/api/v1/communities/{slug}/threads"),
+                fay_token.as_deref(),
+                Some(
+                    json!({"kind": "question", "title": "Matrix zebrafinch question", "body": "How do we zebrafinch?"}),
+                ),
+            )
+            .await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+        let made = t
+            .api(
+                Method::POST,
+                &format!("/api/v1/communities/{slug}/artifacts"),
+                fay_token.as_deref(),
+                Some(json!({"kind": "checklist", "title": "Zebrafinch checklist", "body": "- [ ] one\n- [ ] two"})),
+            )
+            .await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+        for (role, session, token) in &w.sessions {
+            let role = *role;
+            let s = session.as_ref();
+            let token = token.as_deref();
+            let mut check = |route: &str, got: StatusCode, expected: StatusCode| {
+                if got != expected {
+                    failures.push(format!("{visibility:>8} {role:?} {route}: got {got}, expected {expected}"));
+                }
+            };
+            let expected_page = match role {
+                Role::Anonymous => StatusCode::SEE_OTHER,
+                _ if sees(role, visibility) => StatusCode::OK,
+                _ => StatusCode::NOT_FOUND,
+            };
+            for path in [
+                format!("/communities/{slug}/discussions"),
+                format!("/communities/{slug}/discussions/unanswered"),
+                "/threads/1".to_string(),
+                format!("/communities/{slug}/practice"),
+                "/artifacts/1".to_string(),
+                "/artifacts/1/history".to_string(),
+            ] {
+                check(&format!("GET {path}"), t.get(&path, s).await.status, expected_page);
+            }
+            check(
+                "GET stale list",
+                t.get(&format!("/communities/{slug}/practice/stale"), s).await.status,
+                managed_page(role, visibility, StatusCode::OK),
+            );
+            for path in [
+                format!("/api/v1/communities/{slug}/threads"),
+                "/api/v1/threads/1".into(),
+                "/api/v1/artifacts/1".into(),
+            ] {
+                check(
+                    &format!("GET api {path}"),
+                    t.api(Method::GET, &path, token, None).await.status,
+                    api_read_expected(role, visibility),
+                );
+            }
+            check(
+                "POST reply",
+                t.post_form("/threads/1/reply", s, &[("body", "A reply from the matrix")]).await.status,
+                participate_expected(role, visibility, StatusCode::SEE_OTHER, false),
+            );
+            check(
+                "POST api reply",
+                t.api(Method::POST, "/api/v1/threads/1/posts", token, Some(json!({"body": "API reply"}))).await.status,
+                participate_expected(role, visibility, StatusCode::CREATED, true),
+            );
+            check(
+                "POST I used this",
+                t.post_form("/artifacts/1/reuse", s, &[("note", "matrix")]).await.status,
+                participate_expected(role, visibility, StatusCode::SEE_OTHER, false),
+            );
+            check(
+                "POST moderate pin",
+                t.post_form("/threads/1/moderate", s, &[("action", "pin")]).await.status,
+                managed_post(role, visibility),
+            );
+            check(
+                "POST api curation",
+                t.api(
+                    Method::POST,
+                    "/api/v1/artifacts/1/curation",
+                    token,
+                    Some(json!({"status": "published", "owners": ["fay"]})),
+                )
+                .await
+                .status,
+                api_write_expected(role, visibility),
+            );
+            // Search: the private community's thread is found only by those who see it.
+            let search = t.get("/search?q=zebrafinch", s).await;
+            match role {
+                Role::Anonymous => check("GET search", search.status, StatusCode::SEE_OTHER),
+                _ => {
+                    check("GET search", search.status, StatusCode::OK);
+                    let found = search.body.contains(r#"href="/threads/1""#);
+                    if found != sees(role, visibility) {
+                        failures.push(format!("{visibility:>8} {role:?} search finds the thread: {found}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "authorization matrix mismatches:\n{}", failures.join("\n"));
+}
