@@ -30,8 +30,8 @@ mod search;
 pub use accounts::{ApiTokenView, Credentials, NewAccount, SessionToken, Viewer};
 pub use calendars::*;
 pub use communities::*;
-pub use discussions::*;
 pub use copse_store::{Backend, CommunityFilter, MAX_TEAM_CHOICES, PeopleFilter, Store, StoreError, StoreOptions};
+pub use discussions::*;
 pub use error::AppError;
 pub use events::*;
 pub use people::*;
@@ -54,6 +54,9 @@ pub struct AppConfig {
     /// Failed sign-ins allowed per client address in the window.
     pub login_failures_per_ip: i64,
     pub login_window_minutes: i64,
+    /// Where this process keeps its search index; `None` keeps it in memory
+    /// (tests), rebuilt from the database on start.
+    pub search_index_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for AppConfig {
@@ -64,6 +67,7 @@ impl Default for AppConfig {
             login_failures_per_account: 5,
             login_failures_per_ip: 30,
             login_window_minutes: 15,
+            search_index_dir: None,
         }
     }
 }
@@ -82,6 +86,8 @@ struct Inner {
     server_secret: Vec<u8>,
     org_name: String,
     caches: cache::Caches,
+    /// Derived from the database through the change feed.
+    search: copse_search::SearchIndex,
 }
 
 impl App {
@@ -91,6 +97,11 @@ impl App {
         let fresh = accounts::random_token(32);
         let secret = store.setting_or_insert("server_secret", &fresh).await?;
         let org_name = store.find_setting("org_name").await?.unwrap_or_else(|| "Your organization".into());
+        let search = copse_search::SearchIndex::open(&copse_search::IndexOptions {
+            directory: config.search_index_dir.clone(),
+            ..Default::default()
+        })
+        .map_err(|e| AppError::Internal(e.to_string()))?;
         Ok(Self {
             inner: Arc::new(Inner {
                 store,
@@ -98,6 +109,7 @@ impl App {
                 server_secret: secret.into_bytes(),
                 org_name,
                 caches: cache::Caches::default(),
+                search,
             }),
         })
     }
@@ -108,6 +120,10 @@ impl App {
 
     pub fn config(&self) -> &AppConfig {
         &self.inner.config
+    }
+
+    pub fn search_index(&self) -> &copse_search::SearchIndex {
+        &self.inner.search
     }
 
     pub fn org_name(&self) -> &str {

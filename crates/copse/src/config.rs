@@ -4,7 +4,7 @@
 //! environment; everything else receives typed values.
 
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
@@ -21,6 +21,9 @@ pub struct Config {
     pub secure_cookies: bool,
     pub session_days: i64,
     pub max_connections: u32,
+    /// This process's search index directory; by default `search-index`
+    /// beside the SQLite file, or `./copse-data/search-index`.
+    pub search_index_dir: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
@@ -39,6 +42,7 @@ impl Default for Config {
             secure_cookies: false,
             session_days: 14,
             max_connections: 16,
+            search_index_dir: None,
         }
     }
 }
@@ -64,6 +68,7 @@ impl fmt::Debug for Config {
             .field("secure_cookies", &self.secure_cookies)
             .field("session_days", &self.session_days)
             .field("max_connections", &self.max_connections)
+            .field("search_index_dir", &self.search_index_dir)
             .finish()
     }
 }
@@ -105,8 +110,29 @@ impl Config {
             config.max_connections =
                 v.parse().with_context(|| format!("COPSE_MAX_CONNECTIONS={v}: expected a number"))?;
         }
+        if let Some(v) = env("COPSE_SEARCH_INDEX_DIR") {
+            config.search_index_dir = Some(v);
+        }
         config.validate()?;
         Ok(config)
+    }
+
+    /// Where this process keeps its search index.
+    pub fn search_index_path(&self) -> PathBuf {
+        if let Some(dir) = self.search_index_dir.as_deref().filter(|d| !d.trim().is_empty()) {
+            return PathBuf::from(dir);
+        }
+        let sqlite_file = self
+            .database_url
+            .strip_prefix("sqlite://")
+            .or_else(|| self.database_url.strip_prefix("sqlite:"))
+            .map(|rest| rest.split('?').next().unwrap_or(""))
+            .filter(|path| !path.is_empty() && !path.contains(":memory:"));
+        match sqlite_file.and_then(|file| Path::new(file).parent()) {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.join("search-index"),
+            Some(_) => PathBuf::from("search-index"),
+            None => PathBuf::from("./copse-data/search-index"),
+        }
     }
 
     fn from_file(path: &Path) -> Result<Self> {
@@ -149,6 +175,12 @@ session_days = 14
 
 # Database connections per copse process.
 max_connections = 16
+
+# Where this process keeps its search index (derived from the database and
+# rebuilt with `copse reindex`). Default: search-index beside the SQLite
+# file, or ./copse-data/search-index. Several copse processes sharing one
+# PostgreSQL each need a directory of their own.
+# search_index_dir = "./copse-data/search-index"
 "#;
 
 #[cfg(test)]
@@ -177,6 +209,16 @@ mod tests {
         let bad = |k: &str| (k == "COPSE_SESSION_DAYS").then(|| "soon".to_string());
         let err = Config::load(None, bad).unwrap_err().to_string();
         assert!(err.contains("COPSE_SESSION_DAYS=soon"), "{err}");
+    }
+
+    #[test]
+    fn the_search_index_lives_beside_the_sqlite_file_unless_configured() {
+        let mut config = Config { database_url: "sqlite:///var/lib/copse/copse.db".into(), ..Config::default() };
+        assert_eq!(config.search_index_path(), PathBuf::from("/var/lib/copse/search-index"));
+        config.database_url = "postgres://u@db/copse".into();
+        assert_eq!(config.search_index_path(), PathBuf::from("./copse-data/search-index"));
+        config.search_index_dir = Some("/srv/index-a".into());
+        assert_eq!(config.search_index_path(), PathBuf::from("/srv/index-a"));
     }
 
     #[test]

@@ -51,6 +51,9 @@ enum Command {
     },
     /// Print a commented example configuration file.
     DefaultConfig,
+    /// Drop this process's search index and rebuild it from the database
+    /// (stop `copse serve` using the same index directory first).
+    Reindex,
     /// Write a consistent copy of a SQLite database while copse runs.
     Backup {
         /// Where to write the copy (must not exist).
@@ -80,6 +83,10 @@ enum AdminCommand {
         /// Number of people (communities scale with it: one per 50 people).
         #[arg(long)]
         scale: u64,
+        /// Discussion posts to generate over those communities (about 20 per
+        /// thread), for search and thread-page benchmarks.
+        #[arg(long, default_value_t = 0)]
+        posts: u64,
     },
 }
 
@@ -119,8 +126,12 @@ async fn open(config: &Config) -> Result<App> {
     if !applied.is_empty() {
         tracing::info!(migrations = ?applied, "database migrated");
     }
-    let app_config =
-        AppConfig { session_days: config.session_days, secure_cookies: config.secure_cookies, ..AppConfig::default() };
+    let app_config = AppConfig {
+        session_days: config.session_days,
+        secure_cookies: config.secure_cookies,
+        search_index_dir: Some(config.search_index_path()),
+        ..AppConfig::default()
+    };
     Ok(App::new(store, app_config).await?)
 }
 
@@ -167,8 +178,10 @@ async fn run(command: Command, mut config: Config) -> Result<()> {
                     summary.artifacts
                 );
                 // The app read organization settings when it started; open it
-                // again so it serves the demo organization's.
+                // again so it serves the demo organization's (closing the
+                // first, which holds the search index's writer lock).
                 app.store().close().await;
+                drop(app);
                 app = open(&config).await?;
             }
             let url = format!("http://{}/login", config.listen);
@@ -213,7 +226,7 @@ async fn run(command: Command, mut config: Config) -> Result<()> {
             eprintln!("The organization is now called {name}; restart running servers to show it.");
             Ok(())
         }
-        Command::Admin { command: AdminCommand::Generate { scale } } => {
+        Command::Admin { command: AdminCommand::Generate { scale, posts } } => {
             if scale == 0 {
                 bail!("--scale must be at least 1");
             }
@@ -224,14 +237,16 @@ async fn run(command: Command, mut config: Config) -> Result<()> {
             let bar = progress_bar();
             let report = |phase: &str, done: u64, total: u64| report(&bar, phase, done, total);
             let started = std::time::Instant::now();
-            let summary = demo::generate_scale(&app, scale, &report).await?;
+            let summary = demo::generate_scale_with_posts(&app, scale, posts, &report).await?;
             bar.finish_and_clear();
             eprintln!(
-                "Generated {} people, {} communities, {} memberships, {} contributions in {:.1} s.",
+                "Generated {} people, {} communities, {} memberships, {} contributions, {} threads, {} posts in {:.1} s.",
                 summary.people,
                 summary.communities,
                 summary.memberships,
                 summary.contributions,
+                summary.threads,
+                summary.posts,
                 started.elapsed().as_secs_f64()
             );
             Ok(())
@@ -244,6 +259,23 @@ async fn run(command: Command, mut config: Config) -> Result<()> {
             let target = path.to_str().context("the backup path is not valid UTF-8")?;
             app.store().backup_to(target).await.context("backup failed")?;
             eprintln!("Wrote {}.", path.display());
+            Ok(())
+        }
+        Command::Reindex => {
+            let app = open(&config).await?;
+            let bar = progress_bar();
+            let started = std::time::Instant::now();
+            let documents = app
+                .reindex(&mut |p| report(&bar, p.doc_type.as_str(), p.documents, p.total))
+                .await
+                .context("reindex failed")?;
+            bar.finish_and_clear();
+            let seconds = started.elapsed().as_secs_f64();
+            eprintln!(
+                "Indexed {documents} documents in {seconds:.1} s ({:.0} documents/s) into {}.",
+                documents as f64 / seconds.max(0.001),
+                config.search_index_path().display()
+            );
             Ok(())
         }
         Command::DefaultConfig => Ok(()),
@@ -268,16 +300,39 @@ fn report(bar: &ProgressBar, phase: &str, done: u64, total: u64) {
     bar.set_position(done);
 }
 
+/// Tells owners of artifacts whose review-by date has passed, once per
+/// artifact, every `period` (each artifact is claimed in the database, so
+/// several processes never tell twice).
+fn spawn_stale_flagger(app: App, period: Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(period);
+        loop {
+            ticks.tick().await;
+            match app.flag_stale_artifacts(copse_domain::Timestamp::now()).await {
+                Ok(0) => {}
+                Ok(flagged) => tracing::info!(flagged, "told owners about artifacts due for review"),
+                Err(error) => tracing::warn!(%error, "could not flag stale artifacts"),
+            }
+        }
+    })
+}
+
 async fn serve(app: App, listen: &str) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     let address = listener.local_addr()?;
     tracing::info!(%address, backend = ?app.store().backend(), "copse is serving");
+    // The search index follows the database's change feed every second (the
+    // first round builds it if it is new).
+    let indexer = app.spawn_indexer(Duration::from_secs(1));
+    let stale_flagger = spawn_stale_flagger(app.clone(), Duration::from_secs(3600));
     let store = app.store().clone();
     let router = copse_web::router(app);
     axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("server failed")?;
+    indexer.abort();
+    stale_flagger.abort();
     // Let in-flight queries finish before the process exits.
     tokio::time::timeout(Duration::from_secs(10), store.close()).await.ok();
     tracing::info!("copse stopped");

@@ -10,7 +10,7 @@ pub mod layout;
 mod people;
 pub(crate) mod planning;
 mod practice;
-mod search;
+pub(crate) mod search;
 mod session;
 
 use axum::Router;
