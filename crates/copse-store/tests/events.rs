@@ -3,29 +3,7 @@
 
 use copse_domain::*;
 use copse_store::*;
-use copse_testkit::TestDb;
-
-async fn person(store: &Store, handle: &str) -> PersonId {
-    let profile = Profile::parse(&ProfileInput {
-        name: handle.into(),
-        time_zone: "Europe/Berlin".into(),
-        work_start: "09:00".into(),
-        work_end: "17:00".into(),
-        experience: "mid".into(),
-        ..Default::default()
-    })
-    .unwrap();
-    store
-        .insert_person(&NewPerson {
-            handle: Handle::parse(handle).unwrap(),
-            email: None,
-            role: OrgRole::Member,
-            profile,
-            created_at: Timestamp::now(),
-        })
-        .await
-        .unwrap()
-}
+use copse_testkit::{TestDb, person};
 
 async fn community(store: &Store, creator: PersonId) -> CommunityId {
     let draft = CommunityDraft::parse(&CommunityInput {

@@ -12,7 +12,8 @@ use std::path::PathBuf;
 use std::sync::Once;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use copse_store::{Backend, Store, StoreOptions};
+use copse_domain::{Handle, OrgRole, PersonId, Profile, ProfileInput, Timestamp};
+use copse_store::{Backend, NewPerson, Store, StoreOptions};
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 static SKIP_NOTICE: Once = Once::new();
@@ -91,4 +92,28 @@ fn nanos() -> u128 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos() % 1_000_000_000)
         .unwrap_or(0)
+}
+
+/// A person with a plain member's profile (Berlin, 09:00–17:00), for store
+/// tests that need someone to own or write things.
+pub async fn person(store: &Store, handle: &str) -> PersonId {
+    let profile = Profile::parse(&ProfileInput {
+        name: handle.into(),
+        time_zone: "Europe/Berlin".into(),
+        work_start: "09:00".into(),
+        work_end: "17:00".into(),
+        experience: "mid".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    store
+        .insert_person(&NewPerson {
+            handle: Handle::parse(handle).unwrap(),
+            email: None,
+            role: OrgRole::Member,
+            profile,
+            created_at: Timestamp::now(),
+        })
+        .await
+        .unwrap()
 }
