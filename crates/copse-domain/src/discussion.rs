@@ -112,17 +112,19 @@ pub fn split_thread_tags(text: &str) -> Vec<String> {
     text.split(|c: char| c == ',' || c.is_whitespace()).filter(|t| !t.is_empty()).map(str::to_string).collect()
 }
 
-/// Every tag parsed, duplicates dropped, at most [`MAX_THREAD_TAGS`].
+/// Every tag parsed (a leading `#` dropped, so `#rust` is `rust`),
+/// duplicates dropped, at most [`MAX_THREAD_TAGS`]. Threads and artifacts
+/// share these rules.
 pub fn parse_thread_tags(tags: &[String]) -> Result<Vec<String>, String> {
     let mut parsed: Vec<String> = Vec::new();
-    for tag in tags.iter().filter(|t| !t.trim().is_empty()) {
+    for tag in tags.iter().map(|t| t.trim().trim_start_matches('#')).filter(|t| !t.is_empty()) {
         let tag = parse_thread_tag(tag)?;
         if !parsed.contains(&tag) {
             parsed.push(tag);
         }
     }
     if parsed.len() > MAX_THREAD_TAGS {
-        return Err(format!("a thread has at most {MAX_THREAD_TAGS} tags; this one has {}", parsed.len()));
+        return Err(format!("at most {MAX_THREAD_TAGS} tags; these are {}", parsed.len()));
     }
     Ok(parsed)
 }

@@ -44,8 +44,6 @@ impl ArtifactStatus {
 
 /// The longest artifact body, in characters.
 pub const MAX_ARTIFACT_BODY: usize = 100_000;
-/// The most tags an artifact (or a thread) carries.
-pub const MAX_TAGS: usize = 8;
 /// The most owners an artifact has.
 pub const MAX_OWNERS: usize = 10;
 
@@ -150,29 +148,10 @@ pub fn parse_body(input: &str) -> Result<String, String> {
     Ok(body)
 }
 
-/// Tags: up to [`MAX_TAGS`], separated by commas or spaces, each 1 to 40 of
-/// `a-z 0-9 - + . #` (lowercased, so "Rust" is "rust"), each once.
+/// Tags as typed in one field: the same rules as a thread's
+/// ([`crate::parse_thread_tags`]).
 pub fn parse_tags(input: &str) -> Result<Vec<String>, String> {
-    let mut tags: Vec<String> = Vec::new();
-    for raw in input.split(|c: char| c == ',' || c.is_whitespace()) {
-        let tag = raw.trim().trim_start_matches('#').to_lowercase();
-        if tag.is_empty() {
-            continue;
-        }
-        if tag.chars().count() > 40 {
-            return Err(format!("the tag '{tag}' is longer than 40 characters"));
-        }
-        if !tag.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | '#')) {
-            return Err(format!("the tag '{tag}' may use only letters, digits and - + . #"));
-        }
-        if !tags.contains(&tag) {
-            tags.push(tag);
-        }
-    }
-    if tags.len() > MAX_TAGS {
-        return Err(format!("at most {MAX_TAGS} tags"));
-    }
-    Ok(tags)
+    crate::parse_thread_tags(&crate::split_thread_tags(input))
 }
 
 /// An optional review-by date, `YYYY-MM-DD`.
