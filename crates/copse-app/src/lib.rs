@@ -4,8 +4,9 @@
 //! store, and returns read models (`*View`, `*Page`) made of domain types.
 //!
 //! It owns: authentication (passwords, sessions, API tokens, CSRF tokens,
-//! sign-in rate limits), communities and memberships, people and profiles, the
-//! demo and scale generators, and the small in-process caches that keep hot
+//! sign-in rate limits), communities and memberships, people and profiles,
+//! events, discussions, the practice repository, search (deciding who may see
+//! what, over the `copse-search` index it owns), the demo and scale generators, and the small in-process caches that keep hot
 //! pages fast (each checked against a version the database keeps, so several
 //! `copse serve` processes stay correct).
 //!

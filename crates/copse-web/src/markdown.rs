@@ -1,4 +1,4 @@
-//! Markdown to safe HTML. Text people write (event descriptions, session
+//! Markdown to safe HTML. Text people write (posts, artifacts, event descriptions, session
 //! notes) is stored as written and rendered on every view: CommonMark with
 //! tables and strikethrough by `pulldown-cmark`, then cleaned by `ammonia`,
 //! which keeps only harmless tags and attributes and http(s)/mailto links.
