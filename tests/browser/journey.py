@@ -22,6 +22,9 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import parse_qs, urlparse
 
+import importlib
+import os
+
 import xss
 from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
@@ -57,6 +60,8 @@ WORKSHOP = "Async Rust deep dive"
 # results can be checked exactly.
 MARKER = "quokkaflux"
 WIDTHS = [(1280, 900), (390, 844)]
+# Areas with their own steps module (steps_<area>.py), run in this order.
+AREAS = ["expertise", "mentoring", "recognition", "surveys", "organization"]
 MAX_SHOT_HEIGHT = 6000
 FAILING_IMPACTS = {"serious", "critical"}
 
@@ -611,6 +616,7 @@ class Journey:
                 self.check("run the checklist to completion", self.run_checklist)
             self.check("find the question, the answer and the checklist by search", self.find_it_by_search)
             self.check("XSS corpus posted as replies runs no script on the thread page", self.xss_thread)
+            self.run_area_steps()
             for name, path in [("discussions", f"/communities/{COMMUNITY}/discussions"),
                                ("thread", getattr(self, "thread_path", None)),
                                ("practice", f"/communities/{COMMUNITY}/practice"),
@@ -627,6 +633,22 @@ class Journey:
             (self.shots / "browser-report.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
         self.print_summary(time.monotonic() - started)
         return 0 if not self.failed else 1
+
+    def run_area_steps(self) -> None:
+        """Runs the steps of each area module (`steps_<area>.py` beside this
+        file): its `STEPS` (name, function taking this journey), then an axe
+        audit and screenshots of its `PAGES` (name, path). Each step starts and
+        ends signed in as sam. COPSE_BROWSER_AREAS=a,b runs only those areas."""
+        wanted = [a for a in os.environ.get("COPSE_BROWSER_AREAS", "").split(",") if a]
+        for area in AREAS:
+            if wanted and area not in wanted:
+                continue
+            module = importlib.import_module(f"steps_{area}")
+            for name, step in module.STEPS:
+                self.check(f"{area}: {name}", lambda s=step: s(self))
+            for name, path in module.PAGES:
+                self.check(f"axe {path}", lambda n=name, p=path: self.audit(n, p))
+                self.check(f"{self.capture_label} {name}", lambda n=name, p=path: self.capture(n, p))
 
     def audit_form_errors(self) -> None:
         self.get("/profile/edit")

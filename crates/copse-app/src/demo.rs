@@ -1656,6 +1656,19 @@ pub async fn load_demo(app: &App, progress: Progress<'_>) -> Result<DemoSummary,
     let artifacts = crate::demo_practice::load(app, &mut rng).await?;
     progress("practice", 1, 1);
 
+    // Connecting people and the organization (issue 5): the skills
+    // vocabulary and expertise first (the others name skills), then
+    // mentoring, recognition and surveys, and the organization side.
+    progress("people side", 0, 4);
+    crate::demo_expertise::load(app).await?;
+    progress("people side", 1, 4);
+    crate::demo_mentoring::load(app).await?;
+    progress("people side", 2, 4);
+    crate::demo_recognition::load(app).await?;
+    progress("people side", 3, 4);
+    crate::demo_organization::load(app).await?;
+    progress("people side", 4, 4);
+
     Ok(DemoSummary {
         events,
         threads,

@@ -27,6 +27,16 @@ mod people;
 mod planning;
 mod practice;
 mod search;
+mod expertise;
+mod routing;
+mod mentoring;
+mod recognition;
+mod surveys;
+mod organization;
+mod demo_expertise;
+mod demo_mentoring;
+mod demo_recognition;
+mod demo_organization;
 
 pub use accounts::{ApiTokenView, Credentials, NewAccount, SessionToken, Viewer};
 pub use calendars::*;
@@ -39,6 +49,12 @@ pub use people::*;
 pub use planning::*;
 pub use practice::*;
 pub use search::*;
+pub use expertise::*;
+pub use routing::*;
+pub use mentoring::*;
+pub use recognition::*;
+pub use surveys::*;
+pub use organization::*;
 
 use std::sync::Arc;
 

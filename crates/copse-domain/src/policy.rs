@@ -16,7 +16,12 @@
 //!   artifacts, record reuse and run checklists; authors edit their own posts;
 //! - facilitators moderate (lock, pin, hide, move threads; see hidden posts) and
 //!   curate artifacts, as do an artifact's owners for that artifact;
-//! - guests may look and join, but not create communities or browse people.
+//! - guests may look and join, but not create communities or browse people;
+//! - members (not guests) offer and seek mentoring and thank people with kudos
+//!   in any community they can see; facilitators run pulse surveys, curate the
+//!   skills vocabulary and run mentor matching; active members answer surveys
+//!   and record their own time allocation; a community's sponsor and its
+//!   facilitators see its organization side (time, budget, involvement).
 //!
 //! A caller that is refused [`Action::ViewCommunity`] must answer "not found",
 //! never "forbidden", so a private community's existence does not leak.
@@ -115,8 +120,30 @@ pub enum Action<'a> {
     ViewPeople,
     /// Edit a person's profile.
     EditProfile(PersonId),
-    /// Create accounts, change roles, manage organizational goals.
+    /// Create accounts, change roles, manage organizational goals, grant
+    /// budgets, configure question routing.
     Administer,
+    /// Curate the skills vocabulary (skills, synonyms, unmapped terms) and
+    /// run mentor matching across the organization; the flag says whether
+    /// the actor facilitates at least one community.
+    CoordinatePeople { facilitates_somewhere: bool },
+    /// Offer to mentor, ask for a mentor, record one's self-assessments.
+    SeekOrOfferMentoring,
+    /// Thank someone for a contribution made in this community.
+    GiveKudos(&'a CommunityAccess),
+    /// Open and close the community's pulse surveys and read their results.
+    RunSurveys(&'a CommunityAccess),
+    /// Answer the community's pulse survey.
+    AnswerSurvey(&'a CommunityAccess),
+    /// See the organization side of a community: sponsor involvement, time
+    /// allocations, budget lines; the flag says whether the actor is its
+    /// executive sponsor.
+    ViewOrganizationSide(&'a CommunityAccess, bool),
+    /// Add budget lines and record spending (granting is `Administer`).
+    ManageBudget(&'a CommunityAccess),
+    /// Record the hours a manager granted for a membership; the flag says
+    /// whether the membership is the actor's own.
+    RecordTimeAllocation(&'a CommunityAccess, bool),
 }
 
 /// Decides whether `actor` may perform `action`.
@@ -154,6 +181,13 @@ pub fn can(actor: &Actor, action: Action<'_>) -> bool {
         Action::CreateCommunity | Action::ViewPeople => actor.role == OrgRole::Member,
         Action::EditProfile(person) => actor.person == Some(person),
         Action::Administer => false,
+        Action::CoordinatePeople { facilitates_somewhere } => facilitates_somewhere,
+        Action::SeekOrOfferMentoring => actor.role == OrgRole::Member,
+        Action::GiveKudos(c) => actor.role == OrgRole::Member && can(actor, Action::ViewCommunity(c)),
+        Action::RunSurveys(c) | Action::ManageBudget(c) => c.is_facilitator(),
+        Action::AnswerSurvey(c) => c.is_active_member(),
+        Action::ViewOrganizationSide(c, is_sponsor) => is_sponsor || c.is_facilitator(),
+        Action::RecordTimeAllocation(c, is_own) => (is_own && c.is_active_member()) || c.is_facilitator(),
     }
 }
 
@@ -243,6 +277,37 @@ mod tests {
         assert!(can(&admin, Action::Moderate(&outsider)));
         assert!(can(&admin, Action::Participate(&outsider)));
         assert!(!can(&Actor::anonymous(), Action::Participate(&plain)));
+    }
+
+    #[test]
+    fn people_side_rules() {
+        let member = Actor::person(ME, OrgRole::Member);
+        let guest = Actor::person(ME, OrgRole::Guest);
+        let admin = Actor::person(ME, OrgRole::Admin);
+        let plain = access(Visibility::Open, Some((MembershipRole::Member, MembershipStatus::Active)));
+        let outsider_open = access(Visibility::Open, None);
+        let outsider_private = access(Visibility::Private, None);
+        let facilitator = access(Visibility::Open, Some((MembershipRole::Facilitator, MembershipStatus::Active)));
+        assert!(can(&member, Action::CoordinatePeople { facilitates_somewhere: true }));
+        assert!(!can(&member, Action::CoordinatePeople { facilitates_somewhere: false }));
+        assert!(can(&admin, Action::CoordinatePeople { facilitates_somewhere: false }));
+        assert!(can(&member, Action::SeekOrOfferMentoring));
+        assert!(!can(&guest, Action::SeekOrOfferMentoring));
+        assert!(can(&member, Action::GiveKudos(&outsider_open)), "thanks need no membership");
+        assert!(!can(&member, Action::GiveKudos(&outsider_private)));
+        assert!(!can(&guest, Action::GiveKudos(&outsider_open)));
+        assert!(can(&member, Action::RunSurveys(&facilitator)));
+        assert!(!can(&member, Action::RunSurveys(&plain)));
+        assert!(can(&member, Action::AnswerSurvey(&plain)));
+        assert!(!can(&member, Action::AnswerSurvey(&outsider_open)));
+        assert!(can(&member, Action::ViewOrganizationSide(&outsider_open, true)), "the sponsor");
+        assert!(!can(&member, Action::ViewOrganizationSide(&plain, false)));
+        assert!(can(&member, Action::ViewOrganizationSide(&facilitator, false)));
+        assert!(can(&member, Action::RecordTimeAllocation(&plain, true)));
+        assert!(!can(&member, Action::RecordTimeAllocation(&plain, false)));
+        assert!(can(&member, Action::RecordTimeAllocation(&facilitator, false)));
+        assert!(!can(&member, Action::ManageBudget(&plain)));
+        assert!(can(&admin, Action::ManageBudget(&outsider_private)));
     }
 
     #[test]

@@ -28,6 +28,11 @@ mod planning;
 mod practice;
 mod search_docs;
 mod settings;
+mod skills;
+mod mentoring;
+mod recognition;
+mod surveys;
+mod organization;
 
 pub use auth::*;
 pub use calendars::*;
@@ -42,6 +47,11 @@ pub use people::*;
 pub use planning::*;
 pub use practice::*;
 pub use search_docs::*;
+pub use skills::*;
+pub use mentoring::*;
+pub use recognition::*;
+pub use surveys::*;
+pub use organization::*;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -27,6 +27,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0002_events"),
     migration!("0003_discussions"),
     migration!("0004_practice"),
+    migration!("0005_people"),
 ];
 
 const CREATE_LEDGER: &str =

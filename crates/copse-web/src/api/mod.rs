@@ -13,6 +13,11 @@ mod planning;
 mod practice;
 mod search;
 pub mod types;
+mod expertise;
+mod mentoring;
+mod recognition;
+mod surveys;
+mod organization;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
@@ -55,6 +60,11 @@ pub fn routes() -> Router<WebState> {
         .merge(discussions::routes())
         .merge(practice::routes())
         .merge(search::routes())
+        .merge(expertise::routes())
+        .merge(mentoring::routes())
+        .merge(recognition::routes())
+        .merge(surveys::routes())
+        .merge(organization::routes())
         .fallback(crate::error::not_found)
 }
 
@@ -121,6 +131,11 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(discussions::Doc::openapi());
     doc.merge(practice::Doc::openapi());
     doc.merge(search::Doc::openapi());
+    doc.merge(expertise::Doc::openapi());
+    doc.merge(mentoring::Doc::openapi());
+    doc.merge(recognition::Doc::openapi());
+    doc.merge(surveys::Doc::openapi());
+    doc.merge(organization::Doc::openapi());
     doc
 }
 

@@ -12,6 +12,11 @@ pub(crate) mod planning;
 mod practice;
 pub(crate) mod search;
 mod session;
+mod expertise;
+mod mentoring;
+mod recognition;
+mod surveys;
+mod organization;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -64,5 +69,10 @@ pub fn routes(state: WebState) -> Router<WebState> {
         .merge(discussions::routes())
         .merge(practice::routes())
         .merge(search::routes())
+        .merge(expertise::routes())
+        .merge(mentoring::routes())
+        .merge(recognition::routes())
+        .merge(surveys::routes())
+        .merge(organization::routes())
         .layer(axum::middleware::from_fn_with_state(state, require_csrf))
 }

@@ -1,0 +1,1 @@
+//! Use cases for recognition (issue 5: connecting people and the organization).

@@ -1,0 +1,1 @@
+//! SQL for mentoring (issue 5: connecting people and the organization).

@@ -1,0 +1,1 @@
+//! SQL for organization (issue 5: connecting people and the organization).

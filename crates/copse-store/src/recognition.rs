@@ -1,0 +1,1 @@
+//! SQL for recognition (issue 5: connecting people and the organization).

@@ -1,0 +1,1 @@
+//! SQL for skills (issue 5: connecting people and the organization).

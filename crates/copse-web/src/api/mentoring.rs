@@ -1,0 +1,14 @@
+//! The `/api/v1` routes for mentoring, and their part of the OpenAPI document.
+
+use axum::Router;
+use utoipa::OpenApi;
+
+use crate::WebState;
+
+pub fn routes() -> Router<WebState> {
+    Router::new()
+}
+
+#[derive(OpenApi)]
+#[openapi(tags((name = "mentoring", description = "mentoring")))]
+pub struct Doc;
