@@ -81,8 +81,29 @@ impl SurveySummary {
         if self.audience <= 0 { 0 } else { (self.responses * 100 + self.audience / 2) / self.audience }
     }
 
+    /// Results are published once the survey is closed and has at least
+    /// [`RESULTS_THRESHOLD`] responses. Not while it is open: anyone
+    /// comparing the results just before and just after a known person
+    /// answered could read that person's answer off the difference.
     pub fn threshold_met(&self) -> bool {
-        self.responses >= RESULTS_THRESHOLD
+        !self.open && self.responses >= RESULTS_THRESHOLD
+    }
+
+    /// Why no results are shown yet, or `None` when they are.
+    pub fn results_notice(&self) -> Option<String> {
+        if self.threshold_met() {
+            None
+        } else if self.open {
+            Some(format!(
+                "Results are published when the survey closes, if at least {RESULTS_THRESHOLD} people have answered ({} so far).",
+                self.responses
+            ))
+        } else {
+            Some(format!(
+                "Results appear when at least {RESULTS_THRESHOLD} people have answered ({} so far).",
+                self.responses
+            ))
+        }
     }
 }
 
@@ -682,7 +703,10 @@ mod tests {
         assert_eq!(s.rate_percent(), 67);
         assert!(!s.threshold_met());
         assert_eq!(SurveySummary { audience: 0, ..s.clone() }.rate_percent(), 0);
-        assert!(SurveySummary { responses: 5, ..s }.threshold_met());
+        assert!(!SurveySummary { responses: 5, ..s.clone() }.threshold_met(), "never while open");
+        assert!(SurveySummary { responses: 5, open: false, ..s.clone() }.threshold_met());
+        assert!(!SurveySummary { responses: 4, open: false, ..s.clone() }.threshold_met());
+        assert!(s.results_notice().unwrap().contains("when the survey closes"));
     }
 
     #[test]

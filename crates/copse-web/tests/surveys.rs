@@ -171,7 +171,11 @@ async fn results_appear_only_from_five_responses_and_are_the_same_for_admins() {
     let m1 = t.sign_in("m1").await;
     let page = t.get(&format!("/communities/rust/surveys/{survey}"), Some(&m1)).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("Results appear when at least 5 people have answered (4 so far)."), "{}", page.body);
+    assert!(
+        page.body.contains("Results are published when the survey closes, if at least 5 people have answered (4 so far)."),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("4 of 8 members answered (50%)"), "{}", page.body);
     for hidden in ["Mean", "zebra", "Apples", "katas", "Pace of sessions?", "<progress"] {
         assert!(!page.body.contains(hidden), "{hidden} shown below the threshold");
@@ -188,8 +192,17 @@ async fn results_appear_only_from_five_responses_and_are_the_same_for_admins() {
     // Five: counts per value, means, comments sorted by their text.
     let fifth = answer(t, &w.members[4], survey, json!({"q1": 5, "q3": comments[4]})).await;
     assert_eq!(fifth.status, StatusCode::CREATED);
+    // Not while it is open: comparing results before and after one known
+    // person answered would reveal that answer.
     let page = t.get(&format!("/communities/rust/surveys/{survey}"), Some(&m1)).await;
-    assert!(!page.body.contains("Results appear when"));
+    assert!(page.body.contains("when the survey closes"), "{}", page.body);
+    assert!(!page.body.contains("zebra") && !page.body.contains("Mean"));
+    let api = t.api(Method::GET, &format!("/api/v1/surveys/{survey}"), Some(&w.members[0]), None).await.json();
+    assert_eq!(api["results_shown"], false);
+    let closed = t.api(Method::POST, &format!("/api/v1/surveys/{survey}/close"), Some(&w.fay), None).await;
+    assert!(closed.status.is_success(), "{}", closed.body);
+    let page = t.get(&format!("/communities/rust/surveys/{survey}"), Some(&m1)).await;
+    assert!(!page.body.contains("when the survey closes") && !page.body.contains("Results appear when"));
     assert!(
         page.body.contains("Mean <strong>3.0</strong>") && page.body.contains("Mean <strong>5.0</strong>"),
         "{}",

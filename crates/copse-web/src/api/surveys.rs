@@ -234,12 +234,7 @@ impl From<&SurveyResults> for ResultsOut {
             survey: SurveyOut::from(&r.survey),
             threshold: RESULTS_THRESHOLD,
             results_shown: r.threshold_met,
-            message: (!r.threshold_met).then(|| {
-                format!(
-                    "Results appear when at least {RESULTS_THRESHOLD} people have answered ({} so far).",
-                    r.survey.responses
-                )
-            }),
+            message: r.survey.results_notice(),
             results: r.threshold_met.then(|| ResultsDetailOut {
                 scales: r
                     .scales

@@ -358,7 +358,8 @@ struct ResultsTemplate {
     rate: String,
     responses: i64,
     threshold_met: bool,
-    threshold: i64,
+    /// Why no results are shown yet.
+    results_notice: String,
     scales: Vec<ScaleLine>,
     texts: Vec<TextLine>,
     can_run: bool,
@@ -387,7 +388,7 @@ pub async fn show_results(
         rate: rate_text(s),
         responses: s.responses,
         threshold_met: results.threshold_met,
-        threshold: RESULTS_THRESHOLD,
+        results_notice: s.results_notice().unwrap_or_default(),
         scales: results
             .scales
             .iter()
