@@ -472,3 +472,63 @@ async fn discussion_practice_and_search_routes_for_every_role_and_visibility() {
     }
     assert!(failures.is_empty(), "authorization matrix mismatches:\n{}", failures.join("\n"));
 }
+
+/// The people side of a community (kudos, surveys, organization, sponsor
+/// report) and the organization-wide pages, for every role and visibility.
+#[tokio::test]
+async fn people_side_routes_for_every_role_and_visibility() {
+    let mut failures = Vec::new();
+    for visibility in ["open", "request", "private"] {
+        let w = world(visibility).await;
+        let t = &w.t;
+        let slug = &w.slug;
+        for (role, session, token) in &w.sessions {
+            let role = *role;
+            let s = session.as_ref();
+            let token = token.as_deref();
+            let mut check = |route: &str, got: StatusCode, expected: StatusCode| {
+                if got != expected {
+                    failures.push(format!("{visibility:>8} {role:?} {route}: got {got}, expected {expected}"));
+                }
+            };
+            let expected_page = match role {
+                Role::Anonymous => StatusCode::SEE_OTHER,
+                _ if sees(role, visibility) => StatusCode::OK,
+                _ => StatusCode::NOT_FOUND,
+            };
+            for sub in ["kudos", "surveys", "organization"] {
+                check(&format!("GET {sub}"), t.get(&format!("/communities/{slug}/{sub}"), s).await.status, expected_page);
+            }
+            // Sponsor, facilitators and admins only (the world has no sponsor).
+            check(
+                "GET report",
+                t.get(&format!("/communities/{slug}/report"), s).await.status,
+                managed_page(role, visibility, StatusCode::OK),
+            );
+            for sub in ["kudos", "surveys", "organization"] {
+                check(
+                    &format!("GET api {sub}"),
+                    t.api(Method::GET, &format!("/api/v1/communities/{slug}/{sub}"), token, None).await.status,
+                    api_read_expected(role, visibility),
+                );
+            }
+            check(
+                "GET api budget-lines",
+                t.api(Method::GET, &format!("/api/v1/communities/{slug}/budget-lines"), token, None).await.status,
+                api_write_expected(role, visibility),
+            );
+            // The facilitator (earlier in ROLES) opens one; the admin then
+            // meets the one-open-survey rule.
+            let expected = match role {
+                Role::Admin => StatusCode::CONFLICT,
+                _ => managed_post(role, visibility),
+            };
+            check(
+                "POST open survey",
+                t.post_form(&format!("/communities/{slug}/surveys"), s, &[("title", "Matrix pulse")]).await.status,
+                expected,
+            );
+        }
+    }
+    assert!(failures.is_empty(), "authorization matrix mismatches:\n{}", failures.join("\n"));
+}

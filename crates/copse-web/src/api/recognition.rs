@@ -20,12 +20,7 @@ use crate::WebState;
 use crate::auth::ApiViewer;
 use crate::error::{ApiError, Problem};
 use crate::format::rfc3339;
-// The export's formats, shared with the export pages (which include the same file).
-#[path = "../pages/kudos_export.rs"]
-#[allow(clippy::duplicate_mod)]
-mod export;
-
-use self::export::{
+use crate::pages::kudos_export::{
     ExportParams, KudosExportDocument, KudosExportRecord, download, export_csv_text, export_document, export_filename,
 };
 

@@ -1,6 +1,6 @@
 //! The kudos export's wire formats, shared by the export pages
 //! (`/kudos/export.csv`, `/kudos/export.json`) and the API
-//! (`/api/v1/kudos/export`); both modules include this file.
+//! (`/api/v1/kudos/export`).
 //!
 //! CSV follows RFC 4180: CRLF line ends; a field holding a comma, a quote or
 //! a line break is quoted, with quotes doubled. It is also guarded against

@@ -14,6 +14,7 @@ pub(crate) mod search;
 mod session;
 mod expertise;
 mod mentoring;
+pub(crate) mod kudos_export;
 mod recognition;
 mod surveys;
 mod organization;

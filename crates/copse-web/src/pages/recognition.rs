@@ -17,12 +17,7 @@ use copse_app::{
 use copse_domain::{FieldErrors, TimeZone, Timestamp};
 use serde::Deserialize;
 
-// The export's formats, shared with the API (which includes the same file).
-#[path = "kudos_export.rs"]
-#[allow(clippy::duplicate_mod)]
-mod export;
-
-use self::export::{ExportParams, download, export_csv_text, export_document, export_filename};
+use super::kudos_export::{ExportParams, download, export_csv_text, export_document, export_filename};
 use super::home::NoticeQuery;
 use super::layout::{ErrorLink, Layout, error_links, form_title, initials, render, render_status};
 use crate::WebState;
