@@ -3,9 +3,10 @@
 # 200,000 discussion posts) from a fresh SQLite database with the release
 # build, signs in as a demo account, and measures with wrk (64 connections)
 # the community page, the people directory page, a thread page with 50 posts,
-# and a trivial static route served by the same process in the same run (the
-# ceiling of this stack). Prints requests/s, p50, p99, the ratio to the
-# ceiling, and the server's peak RSS.
+# "who knows kubernetes" (the expertise directory), and a trivial static
+# route served by the same process in the same run (the ceiling of this
+# stack). Prints requests/s, p50, p99, the ratio to the ceiling, and the
+# server's peak RSS.
 #
 #   bash bench/load.sh                 # 100,000 people, SQLite
 #   SCALE=20000 POSTS=50000 DURATION=10 bash bench/load.sh
@@ -91,6 +92,7 @@ results=$(
   measure "people directory" "/people"
   measure "people directory, filtered" "/people?q=an&page=2"
   measure "thread page (50 posts)" "/threads/$thread"
+  measure "who knows kubernetes" "/experts?skill=kubernetes"
 )
 ceiling=$(printf '%s\n' "$results" | head -n 1 | cut -f2)
 rss_kb=$(awk '/VmHWM/ { print $2 }' "/proc/$server/status")

@@ -1833,6 +1833,10 @@ pub async fn generate_scale_with_posts(
         people: &staff.ids,
     };
     let (threads, posts) = crate::demo_discussions::scale_posts(store, &target, posts, progress).await?;
+    // The skills vocabulary from what people declared, and their expertise.
+    progress("expertise", 0, 1);
+    crate::demo_expertise::load_scale(app).await?;
+    progress("expertise", 1, 1);
     Ok(DemoSummary {
         events: 0,
         threads,

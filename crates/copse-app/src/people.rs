@@ -36,6 +36,10 @@ pub struct ProfilePage {
     pub interests: Vec<String>,
     pub communities: Vec<CommunityCard>,
     pub can_edit: bool,
+    /// Their best skills by expertise, with explanations (expertise).
+    pub expertise: Vec<crate::ExpertiseLine>,
+    /// Kudos received and the stewardship summary (recognition).
+    pub recognition: crate::ProfileRecognition,
 }
 
 /// One page of the directory.
@@ -135,7 +139,11 @@ impl App {
                 communities.push(CommunityCard { community: community_view(&row.community), membership });
             }
         }
+        let recognition = self.profile_recognition(viewer, id).await?;
+        let expertise = self.person_expertise(id).await?;
         Ok(ProfilePage {
+            expertise,
+            recognition,
             person: person_view(row),
             skills,
             interests,

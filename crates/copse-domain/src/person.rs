@@ -36,6 +36,15 @@ impl Skill {
     }
 }
 
+/// The canonical key of a skill name as typed: trimmed, lower case, each run
+/// of whitespace one '-' ("Machine  learning" is `machine-learning`). For
+/// names with single spaces it equals the migration's
+/// `lower(replace(trim(skill), ' ', '-'))`, so keys written before and after
+/// agree; keys are what the vocabulary, synonyms and tags are matched on.
+pub fn skill_key(name: &str) -> String {
+    name.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>().join("-")
+}
+
 /// The profile form as typed.
 #[derive(Debug, Clone, Default)]
 pub struct ProfileInput {
@@ -105,6 +114,20 @@ mod tests {
         assert_eq!(skills[2].level, SkillLevel::Practitioner);
         assert_eq!(Skill::parse_list(&Skill::list_text(&skills)).unwrap(), skills);
         assert!(Skill::parse_list("Rust:wizard").is_err());
+    }
+
+    #[test]
+    fn skill_keys_are_trimmed_lower_case_with_dashes() {
+        assert_eq!(skill_key("Rust"), "rust");
+        assert_eq!(skill_key("  Machine learning "), "machine-learning");
+        assert_eq!(skill_key("Machine \t  Learning"), "machine-learning");
+        assert_eq!(skill_key("CI/CD"), "ci/cd");
+        assert_eq!(skill_key("k8s-ops"), "k8s-ops");
+        assert_eq!(skill_key("   "), "");
+        // The migration's SQL for names with single spaces.
+        for name in ["Distributed systems", "TypeScript", "Incident management"] {
+            assert_eq!(skill_key(name), name.trim().replace(' ', "-").to_lowercase());
+        }
     }
 
     #[test]

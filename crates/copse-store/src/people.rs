@@ -1,6 +1,6 @@
 //! People, their profiles, skills and interests.
 
-use copse_domain::{Handle, OrgRole, PersonId, Profile, Skill, Timestamp};
+use copse_domain::{Handle, OrgRole, PersonId, Profile, Skill, Timestamp, skill_key};
 use sqlx::FromRow;
 
 use crate::{Store, StoreError, append_change, with_pool};
@@ -125,12 +125,15 @@ impl Store {
                 .fetch_one(&mut *tx)
                 .await?;
                 for skill in &p.skills {
-                    sqlx::query("INSERT INTO person_skills (person_id, skill, level) VALUES ($1, $2, $3)")
-                        .bind(id)
-                        .bind(&skill.name)
-                        .bind(skill.level.as_str())
-                        .execute(&mut *tx)
-                        .await?;
+                    sqlx::query(
+                        "INSERT INTO person_skills (person_id, skill, level, skill_key) VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(id)
+                    .bind(&skill.name)
+                    .bind(skill.level.as_str())
+                    .bind(skill_key(&skill.name))
+                    .execute(&mut *tx)
+                    .await?;
                 }
                 for interest in &p.interests {
                     sqlx::query("INSERT INTO person_interests (person_id, interest) VALUES ($1, $2)")
@@ -153,8 +156,15 @@ impl Store {
         let now = Timestamp::now().millis();
         with_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
+            // A write first: on SQLite a transaction that reads and then
+            // writes fails at once (busy snapshot) when another write
+            // committed in between; taking the write lock first waits instead.
             let handle: Option<(String,)> =
-                sqlx::query_as("SELECT handle FROM people WHERE id = $1").bind(id.0).fetch_optional(&mut *tx).await?;
+                sqlx::query_as("UPDATE people SET updated_at = $2 WHERE id = $1 RETURNING handle")
+                    .bind(id.0)
+                    .bind(now)
+                    .fetch_optional(&mut *tx)
+                    .await?;
             let Some((handle,)) = handle else {
                 return Err(StoreError::NotFound);
             };
@@ -177,10 +187,11 @@ impl Store {
             .await?;
             sqlx::query("DELETE FROM person_skills WHERE person_id = $1").bind(id.0).execute(&mut *tx).await?;
             for Skill { name, level } in &profile.skills {
-                sqlx::query("INSERT INTO person_skills (person_id, skill, level) VALUES ($1, $2, $3)")
+                sqlx::query("INSERT INTO person_skills (person_id, skill, level, skill_key) VALUES ($1, $2, $3, $4)")
                     .bind(id.0)
                     .bind(name)
                     .bind(level.as_str())
+                    .bind(skill_key(name))
                     .execute(&mut *tx)
                     .await?;
             }

@@ -497,7 +497,11 @@ async fn people_side_routes_for_every_role_and_visibility() {
                 _ => StatusCode::NOT_FOUND,
             };
             for sub in ["kudos", "surveys", "organization"] {
-                check(&format!("GET {sub}"), t.get(&format!("/communities/{slug}/{sub}"), s).await.status, expected_page);
+                check(
+                    &format!("GET {sub}"),
+                    t.get(&format!("/communities/{slug}/{sub}"), s).await.status,
+                    expected_page,
+                );
             }
             // Sponsor, facilitators and admins only (the world has no sponsor).
             check(

@@ -172,7 +172,8 @@ async fn results_appear_only_from_five_responses_and_are_the_same_for_admins() {
     let page = t.get(&format!("/communities/rust/surveys/{survey}"), Some(&m1)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
-        page.body.contains("Results are published when the survey closes, if at least 5 people have answered (4 so far)."),
+        page.body
+            .contains("Results are published when the survey closes, if at least 5 people have answered (4 so far)."),
         "{}",
         page.body
     );

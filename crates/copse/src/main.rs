@@ -325,6 +325,10 @@ async fn serve(app: App, listen: &str) -> Result<()> {
     // first round builds it if it is new).
     let indexer = app.spawn_indexer(Duration::from_secs(1));
     let stale_flagger = spawn_stale_flagger(app.clone(), Duration::from_secs(3600));
+    // Expertise follows the change feed every few seconds; unanswered
+    // questions are routed once a minute (each claimed in the database).
+    let expertise = app.spawn_expertise_follower(Duration::from_secs(5));
+    let question_router = app.spawn_question_router(Duration::from_secs(60));
     let store = app.store().clone();
     let router = copse_web::router(app);
     axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
@@ -333,6 +337,8 @@ async fn serve(app: App, listen: &str) -> Result<()> {
         .context("server failed")?;
     indexer.abort();
     stale_flagger.abort();
+    expertise.abort();
+    question_router.abort();
     // Let in-flight queries finish before the process exits.
     tokio::time::timeout(Duration::from_secs(10), store.close()).await.ok();
     tracing::info!("copse stopped");

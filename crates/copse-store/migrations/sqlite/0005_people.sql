@@ -51,6 +51,21 @@ CREATE TABLE expertise (
     PRIMARY KEY (person_id, skill_id)
 );
 CREATE INDEX expertise_rank ON expertise (skill_id, score DESC, person_id);
+-- The items behind each expertise row (a post, an artifact, an event, a
+-- kudos), so a change to one item finds everyone it counted for (an owner
+-- removed, a facilitator replaced) and pages can link the evidence.
+-- kind: answer | accepted-answer | artifact | session | kudos.
+CREATE TABLE expertise_evidence (
+    person_id BIGINT NOT NULL REFERENCES people (id) ON DELETE CASCADE,
+    skill_id  BIGINT NOT NULL REFERENCES skills (id) ON DELETE CASCADE,
+    kind      TEXT NOT NULL,
+    ref_id    BIGINT NOT NULL,
+    -- sessions: the occurrences led in that series; 1 otherwise
+    items     BIGINT NOT NULL DEFAULT 1,
+    at        BIGINT NOT NULL,
+    PRIMARY KEY (person_id, skill_id, kind, ref_id)
+);
+CREATE INDEX expertise_evidence_ref ON expertise_evidence (kind, ref_id);
 
 -- A person's activity by kind (answers, accepted answers, facilitation),
 -- which expertise and profiles count. (posts has no author index on purpose;
@@ -83,12 +98,16 @@ CREATE TABLE mentor_offers (
 CREATE TABLE mentor_offer_skills (
     person_id BIGINT NOT NULL REFERENCES mentor_offers (person_id) ON DELETE CASCADE,
     skill_key TEXT NOT NULL,
+    -- the skill as the mentor typed it
+    name      TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (person_id, skill_key)
 );
 CREATE TABLE mentee_requests (
     id         INTEGER PRIMARY KEY,
     person_id  BIGINT NOT NULL REFERENCES people (id) ON DELETE CASCADE,
     goals      TEXT NOT NULL,
+    -- the asker's community the pairing will belong to, if any
+    community_id BIGINT REFERENCES communities (id) ON DELETE SET NULL,
     -- open | matched | withdrawn
     status     TEXT NOT NULL DEFAULT 'open',
     created_at BIGINT NOT NULL,
@@ -96,9 +115,13 @@ CREATE TABLE mentee_requests (
 );
 CREATE INDEX mentee_requests_person ON mentee_requests (person_id, status);
 CREATE INDEX mentee_requests_status ON mentee_requests (status, created_at);
+-- one open request per person
+CREATE UNIQUE INDEX mentee_requests_one_open ON mentee_requests (person_id) WHERE status = 'open';
 CREATE TABLE mentee_request_skills (
     request_id BIGINT NOT NULL REFERENCES mentee_requests (id) ON DELETE CASCADE,
     skill_key  TEXT NOT NULL,
+    -- the skill as the asker typed it
+    name       TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (request_id, skill_key)
 );
 CREATE TABLE mentorships (
@@ -123,6 +146,8 @@ CREATE TABLE mentorships (
 );
 CREATE INDEX mentorships_mentor ON mentorships (mentor_id, status);
 CREATE INDEX mentorships_mentee ON mentorships (mentee_id, status);
+-- at most one live (proposed or active) pairing per request
+CREATE UNIQUE INDEX mentorships_one_live ON mentorships (request_id) WHERE status IN ('proposed', 'active');
 CREATE TABLE mentorship_checkins (
     id            INTEGER PRIMARY KEY,
     mentorship_id BIGINT NOT NULL REFERENCES mentorships (id) ON DELETE CASCADE,
@@ -142,12 +167,14 @@ CREATE TABLE kudos (
     -- post | artifact | event | mentorship
     subject_kind TEXT NOT NULL,
     subject_id   BIGINT NOT NULL,
+    -- an event occurrence's key (its original local start); '' otherwise
+    subject_key  TEXT NOT NULL DEFAULT '',
     -- answering | sharing | facilitating | curating | reviewing | mentoring | organizing
     contribution TEXT NOT NULL,
     skill_id     BIGINT REFERENCES skills (id) ON DELETE SET NULL,
     message      TEXT NOT NULL,
     created_at   BIGINT NOT NULL,
-    UNIQUE (giver_id, subject_kind, subject_id, receiver_id)
+    UNIQUE (giver_id, subject_kind, subject_id, subject_key, receiver_id)
 );
 CREATE INDEX kudos_receiver ON kudos (receiver_id, created_at);
 CREATE INDEX kudos_community ON kudos (community_id, created_at);
@@ -170,6 +197,8 @@ CREATE TABLE surveys (
     created_at     BIGINT NOT NULL
 );
 CREATE INDEX surveys_community ON surveys (community_id, opens_at);
+-- at most one open survey per community
+CREATE UNIQUE INDEX surveys_one_open ON surveys (community_id) WHERE status = 'open';
 CREATE TABLE survey_questions (
     id        INTEGER PRIMARY KEY,
     survey_id BIGINT NOT NULL REFERENCES surveys (id) ON DELETE CASCADE,

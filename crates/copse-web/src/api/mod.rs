@@ -8,16 +8,16 @@
 mod communities;
 mod discussions;
 mod events;
+mod expertise;
+mod mentoring;
+mod organization;
 mod people;
 mod planning;
 mod practice;
-mod search;
-pub mod types;
-mod expertise;
-mod mentoring;
 mod recognition;
+mod search;
 mod surveys;
-mod organization;
+pub mod types;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};

@@ -125,7 +125,13 @@ struct ProfileTemplate<'a> {
     /// "your time" on one's own profile, "their time" on others'.
     whose_time: &'static str,
     joined: String,
+    /// The person's mentoring (`mentoring_profile.html`).
+    mentoring: super::mentoring::ProfileMentoringSection,
     cards: Vec<CardView>,
+    /// Kudos received and stewardship (`kudos_profile_*.html`).
+    recognition: super::recognition::ProfileKudos,
+    /// Top skills by expertise (`experts_profile.html`).
+    expertise: Vec<super::expertise::ProfileSkillView>,
 }
 
 pub async fn show_profile(
@@ -158,7 +164,10 @@ pub async fn show_profile(
         working_hours: format!("{}–{}", p.working_hours.start_text(), p.working_hours.end_text()),
         whose_time: if is_self { "your time" } else { "their time" },
         joined: format::date(p.joined_at, viewer.time_zone),
+        mentoring: super::mentoring::profile_section(&state, &viewer, p.id).await,
         cards: page.communities.iter().map(CardView::from).collect(),
+        expertise: super::expertise::profile_expertise(&page.expertise),
+        recognition: super::recognition::ProfileKudos::new(&page.recognition, viewer.time_zone, &p.name, is_self),
         page: &page,
         p,
     };
@@ -183,6 +192,8 @@ struct ProfileForm {
     text_fields: Vec<TextField>,
     experience_levels: Vec<(&'static str, &'static str)>,
     zones: Vec<&'static str>,
+    /// "Away until" (question routing skips people who are away).
+    away_until: String,
 }
 
 fn profile_form(
@@ -191,6 +202,7 @@ fn profile_form(
     csrf: &str,
     input: ProfileInput,
     errors: FieldErrors,
+    away_until: String,
 ) -> ProfileForm {
     let field = |name: &'static str, label: &'static str, value: &str| TextField {
         name,
@@ -210,6 +222,7 @@ fn profile_form(
         text_fields,
         experience_levels: ExperienceLevel::ALL.iter().map(|x| (x.as_str(), x.label())).collect(),
         zones: COMMON_ZONES.to_vec(),
+        away_until,
         input,
         errors,
     }
@@ -227,6 +240,7 @@ fn profile_field(field: &'static str) -> Option<(String, &'static str)> {
         "skills" => ("skills", "Skills"),
         "interests" => ("interests", "Interests"),
         "bio" => ("bio", "About you"),
+        "away_until" => ("away_until", "Away until"),
         _ => return None,
     };
     Some((target.to_string(), label))
@@ -252,8 +266,12 @@ const COMMON_ZONES: &[&str] = &[
 ];
 
 pub async fn edit_profile(State(state): State<WebState>, PageViewer { viewer, csrf }: PageViewer) -> Response {
+    let away_until = match state.app.away_until_input(&viewer).await {
+        Ok(away_until) => away_until,
+        Err(error) => return PageError::from(error).into_response(),
+    };
     match state.app.profile_input(&viewer).await {
-        Ok(input) => render(&profile_form(&state, &viewer, &csrf, input, FieldErrors::new())),
+        Ok(input) => render(&profile_form(&state, &viewer, &csrf, input, FieldErrors::new(), away_until)),
         Err(error) => PageError::from(error).into_response(),
     }
 }
@@ -280,6 +298,8 @@ pub struct ProfileFormData {
     interests: String,
     #[serde(default)]
     bio: String,
+    #[serde(default)]
+    away_until: String,
 }
 
 pub async fn update_profile(
@@ -299,11 +319,12 @@ pub async fn update_profile(
         interests: form.interests,
         bio: form.bio,
     };
-    match state.app.update_profile(&viewer, &viewer.handle, &input).await {
+    match state.app.update_profile_with_away(&viewer, &viewer.handle, &input, &form.away_until).await {
         Ok(person) => Redirect::to(&format!("/people/{}?notice=profile", person.handle)).into_response(),
-        Err(AppError::Invalid(errors)) => {
-            render_status(StatusCode::UNPROCESSABLE_ENTITY, &profile_form(&state, &viewer, &csrf, input, errors))
-        }
+        Err(AppError::Invalid(errors)) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &profile_form(&state, &viewer, &csrf, input, errors, form.away_until),
+        ),
         Err(error) => PageError::from(error).into_response(),
     }
 }

@@ -17,8 +17,8 @@ use copse_app::{
 use copse_domain::{FieldErrors, TimeZone, Timestamp};
 use serde::Deserialize;
 
-use super::kudos_export::{ExportParams, download, export_csv_text, export_document, export_filename};
 use super::home::NoticeQuery;
+use super::kudos_export::{ExportParams, download, export_csv_text, export_document, export_filename};
 use super::layout::{ErrorLink, Layout, error_links, form_title, initials, render, render_status};
 use crate::WebState;
 use crate::auth::PageViewer;

@@ -356,7 +356,6 @@ struct ResultsTemplate {
     opened: String,
     closed: Option<String>,
     rate: String,
-    responses: i64,
     threshold_met: bool,
     /// Why no results are shown yet.
     results_notice: String,
@@ -386,7 +385,6 @@ pub async fn show_results(
         opened: format::date(s.opened_at, viewer.time_zone),
         closed: s.closed_at.map(|at| format::date(at, viewer.time_zone)),
         rate: rate_text(s),
-        responses: s.responses,
         threshold_met: results.threshold_met,
         results_notice: s.results_notice().unwrap_or_default(),
         scales: results
