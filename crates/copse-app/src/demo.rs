@@ -1669,6 +1669,12 @@ pub async fn load_demo(app: &App, progress: Progress<'_>) -> Result<DemoSummary,
     crate::demo_organization::load(app).await?;
     progress("people side", 4, 4);
 
+    // Measurement (issue 6): the communities that show each challenge, the
+    // healthy one, value stories; then insight is computed once.
+    progress("insight", 0, 1);
+    crate::demo_insight::load(app).await?;
+    progress("insight", 1, 1);
+
     Ok(DemoSummary {
         events,
         threads,

@@ -144,6 +144,20 @@ pub enum Action<'a> {
     /// Record the hours a manager granted for a membership; the flag says
     /// whether the membership is the actor's own.
     RecordTimeAllocation(&'a CommunityAccess, bool),
+    /// See the community's health page: aggregate metrics, trends, stage
+    /// evidence and which challenges are detected.
+    ViewHealth(&'a CommunityAccess),
+    /// See the diagnosis in full (evidence that names people, next steps)
+    /// and the alerts' history; the flag says whether the actor is the
+    /// community's executive sponsor.
+    ViewDiagnosis(&'a CommunityAccess, bool),
+    /// Acknowledge an alert, accept a suggested stage.
+    ManageAlerts(&'a CommunityAccess),
+    /// Record a value story about this community.
+    RecordValueStory(&'a CommunityAccess),
+    /// Read the value report written for sponsors; the flag says whether
+    /// the actor is the community's executive sponsor.
+    ViewValueReport(&'a CommunityAccess, bool),
 }
 
 /// Decides whether `actor` may perform `action`.
@@ -188,6 +202,14 @@ pub fn can(actor: &Actor, action: Action<'_>) -> bool {
         Action::AnswerSurvey(c) => c.is_active_member(),
         Action::ViewOrganizationSide(c, is_sponsor) => is_sponsor || c.is_facilitator(),
         Action::RecordTimeAllocation(c, is_own) => (is_own && c.is_active_member()) || c.is_facilitator(),
+        // Aggregates only: anyone who may see the community may see how it
+        // is doing; guests (read-only accounts) too.
+        Action::ViewHealth(c) => can(actor, Action::ViewCommunity(c)),
+        Action::ViewDiagnosis(c, is_sponsor) | Action::ViewValueReport(c, is_sponsor) => {
+            is_sponsor || c.is_facilitator()
+        }
+        Action::ManageAlerts(c) => c.is_facilitator() && c.is_active_member(),
+        Action::RecordValueStory(c) => c.is_active_member() && actor.role == OrgRole::Member,
     }
 }
 
@@ -308,6 +330,32 @@ mod tests {
         assert!(can(&member, Action::RecordTimeAllocation(&facilitator, false)));
         assert!(!can(&member, Action::ManageBudget(&plain)));
         assert!(can(&admin, Action::ManageBudget(&outsider_private)));
+    }
+
+    #[test]
+    fn measurement_rules() {
+        let member = Actor::person(ME, OrgRole::Member);
+        let guest = Actor::person(ME, OrgRole::Guest);
+        let admin = Actor::person(ME, OrgRole::Admin);
+        let plain = access(Visibility::Open, Some((MembershipRole::Member, MembershipStatus::Active)));
+        let outsider_open = access(Visibility::Open, None);
+        let outsider_private = access(Visibility::Private, None);
+        let facilitator = access(Visibility::Open, Some((MembershipRole::Facilitator, MembershipStatus::Active)));
+        assert!(can(&member, Action::ViewHealth(&outsider_open)));
+        assert!(can(&guest, Action::ViewHealth(&outsider_open)));
+        assert!(!can(&member, Action::ViewHealth(&outsider_private)), "private health stays private");
+        assert!(!can(&member, Action::ViewDiagnosis(&plain, false)), "evidence names people");
+        assert!(can(&member, Action::ViewDiagnosis(&facilitator, false)));
+        assert!(can(&member, Action::ViewDiagnosis(&outsider_open, true)), "the sponsor");
+        assert!(can(&admin, Action::ViewDiagnosis(&outsider_private, false)));
+        assert!(can(&member, Action::ManageAlerts(&facilitator)));
+        assert!(!can(&member, Action::ManageAlerts(&plain)));
+        assert!(!can(&member, Action::ManageAlerts(&outsider_open)));
+        assert!(can(&member, Action::RecordValueStory(&plain)));
+        assert!(!can(&member, Action::RecordValueStory(&outsider_open)));
+        assert!(!can(&guest, Action::RecordValueStory(&plain)));
+        assert!(can(&member, Action::ViewValueReport(&outsider_open, true)));
+        assert!(!can(&member, Action::ViewValueReport(&plain, false)));
     }
 
     #[test]

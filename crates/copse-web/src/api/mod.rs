@@ -9,6 +9,7 @@ mod communities;
 mod discussions;
 mod events;
 mod expertise;
+mod insight;
 mod mentoring;
 mod organization;
 mod people;
@@ -65,6 +66,7 @@ pub fn routes() -> Router<WebState> {
         .merge(recognition::routes())
         .merge(surveys::routes())
         .merge(organization::routes())
+        .merge(insight::routes())
         .fallback(crate::error::not_found)
 }
 
@@ -136,6 +138,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(recognition::Doc::openapi());
     doc.merge(surveys::Doc::openapi());
     doc.merge(organization::Doc::openapi());
+    doc.merge(insight::Doc::openapi());
     doc
 }
 

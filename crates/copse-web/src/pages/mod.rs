@@ -7,6 +7,7 @@ mod discussions;
 mod events;
 mod expertise;
 mod home;
+mod insight;
 pub(crate) mod kudos_export;
 pub mod layout;
 mod mentoring;
@@ -18,6 +19,7 @@ mod recognition;
 pub(crate) mod search;
 mod session;
 mod surveys;
+mod value;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -75,5 +77,7 @@ pub fn routes(state: WebState) -> Router<WebState> {
         .merge(recognition::routes())
         .merge(surveys::routes())
         .merge(organization::routes())
+        .merge(insight::routes())
+        .merge(value::routes())
         .layer(axum::middleware::from_fn_with_state(state, require_csrf))
 }
