@@ -4,7 +4,7 @@
 //! Shannon index for diversity. Inputs are per-person counts (or category
 //! labels); people with no contributions are left out by the caller.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use crate::measure::Measure;
 
@@ -88,7 +88,7 @@ pub fn lorenz_curve(counts: &[i64], max_points: usize) -> Vec<(f64, f64)> {
 /// (empty labels count as their own category "unknown"). 0 when everyone
 /// is in one category; ln k when spread evenly over k.
 pub fn shannon<'a>(labels: impl IntoIterator<Item = &'a str>) -> Measure {
-    let mut counts: HashMap<&str, i64> = HashMap::new();
+    let mut counts: BTreeMap<&str, i64> = BTreeMap::new();
     let mut n = 0;
     for label in labels {
         *counts.entry(label).or_default() += 1;
