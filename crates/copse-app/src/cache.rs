@@ -69,6 +69,12 @@ pub(crate) struct Caches {
     /// The first page of a thread's posts with reaction counts, by thread
     /// (and whether hidden posts are included), checked against `threads.version`.
     pub(crate) thread_posts: VersionedCache<crate::discussions::CachedPosts>,
+    /// A community's computed metrics, diagnosis and stage evidence, checked
+    /// against `communities.version` combined with `insight_state.version`
+    /// (bumped by the rollup triggers), so the health page is served from
+    /// memory until something it reads changes; a minute's lifetime because
+    /// the figures drift with time alone.
+    pub(crate) insight: VersionedCache<crate::insight::ComputedInsight>,
 }
 
 impl Default for Caches {
@@ -77,6 +83,7 @@ impl Default for Caches {
             community_pages: VersionedCache::new(2048, Duration::from_secs(60)),
             directory_filters: TimedValue::new(Duration::from_secs(60)),
             thread_posts: VersionedCache::new(512, Duration::from_secs(300)),
+            insight: VersionedCache::new(512, Duration::from_secs(60)),
         }
     }
 }

@@ -37,6 +37,7 @@ mod planning;
 mod practice;
 mod recognition;
 mod routing;
+pub mod scale_activity;
 mod search;
 mod surveys;
 

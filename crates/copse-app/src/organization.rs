@@ -232,10 +232,13 @@ pub enum PortfolioSort {
     Stage,
     Hours,
     Budget,
+    Health,
+    Value,
 }
 
 impl PortfolioSort {
-    pub const ALL: [PortfolioSort; 5] = [Self::Name, Self::Stage, Self::Members, Self::Hours, Self::Budget];
+    pub const ALL: [PortfolioSort; 7] =
+        [Self::Name, Self::Stage, Self::Members, Self::Hours, Self::Budget, Self::Health, Self::Value];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -244,6 +247,8 @@ impl PortfolioSort {
             Self::Stage => "stage",
             Self::Hours => "hours",
             Self::Budget => "budget",
+            Self::Health => "health",
+            Self::Value => "value",
         }
     }
 
@@ -255,9 +260,13 @@ impl PortfolioSort {
             "stage" => Ok(Self::Stage),
             "hours" => Ok(Self::Hours),
             "budget" => Ok(Self::Budget),
+            "health" => Ok(Self::Health),
+            "value" => Ok(Self::Value),
             other => Err(AppError::invalid(
                 "sort",
-                format!("'{other}' is not a column to sort by: use name, stage, members, hours or budget"),
+                format!(
+                    "'{other}' is not a column to sort by: use name, stage, members, hours, budget, health or value"
+                ),
             )),
         }
     }
@@ -283,6 +292,17 @@ pub struct PortfolioEntry {
     pub spent_cents: Option<i64>,
     /// Organizational goals its charter serves.
     pub goals: Vec<(OrgGoalId, String)>,
+    /// "healthy" / "watch" / "at risk" by current alerts (0 / 1 / 2 or
+    /// more); `None` until the insight worker first checked it.
+    pub health: Option<String>,
+    pub open_alerts: i64,
+    /// Value at a glance, over the last 90 days.
+    pub active_90d: i64,
+    pub problems_solved_90d: i64,
+    pub artifacts_90d: i64,
+    pub stories_90d: i64,
+    /// The stage the data supports, when it was computed.
+    pub suggested_stage: Option<Stage>,
 }
 
 #[derive(Debug, Clone)]
@@ -967,6 +987,13 @@ impl App {
                 granted_cents: visible.then_some(r.granted_cents),
                 spent_cents: visible.then_some(r.spent_cents),
                 goals,
+                health: r.health,
+                open_alerts: r.open_alerts,
+                active_90d: r.active_90d,
+                problems_solved_90d: r.problems_solved_90d,
+                artifacts_90d: r.artifacts_90d,
+                stories_90d: r.stories_90d,
+                suggested_stage: r.suggested_stage.as_deref().and_then(|s| Stage::parse(s).ok()),
             });
         }
         sort_portfolio(&mut entries, sort);
@@ -1037,6 +1064,16 @@ fn sort_portfolio(entries: &mut [PortfolioEntry], sort: PortfolioSort) {
             .sort_by(|a, b| b.hours.map_or(-1, |h| h).cmp(&a.hours.map_or(-1, |h| h)).then(name(a).cmp(&name(b)))),
         PortfolioSort::Budget => entries.sort_by(|a, b| {
             b.granted_cents.map_or(-1, |g| g).cmp(&a.granted_cents.map_or(-1, |g| g)).then(name(a).cmp(&name(b)))
+        }),
+        // Most alerts first; never-checked communities last.
+        PortfolioSort::Health => entries.sort_by(|a, b| {
+            let rank = |e: &PortfolioEntry| if e.health.is_some() { e.open_alerts } else { -1 };
+            rank(b).cmp(&rank(a)).then(name(a).cmp(&name(b)))
+        }),
+        // Problems solved, artifacts and value stories of the last 90 days.
+        PortfolioSort::Value => entries.sort_by(|a, b| {
+            let value = |e: &PortfolioEntry| e.problems_solved_90d + e.artifacts_90d + e.stories_90d;
+            value(b).cmp(&value(a)).then(b.active_90d.cmp(&a.active_90d)).then(name(a).cmp(&name(b)))
         }),
     }
 }

@@ -15,12 +15,14 @@
 //! Times are UTC milliseconds since the Unix epoch in `BIGINT` columns.
 
 mod auth;
+pub mod bulk;
 mod calendars;
 mod communities;
 mod contributions;
 mod discussions;
 mod error;
 mod events;
+mod insight;
 mod memberships;
 mod mentoring;
 mod migrations;
@@ -41,6 +43,7 @@ pub use contributions::*;
 pub use discussions::*;
 pub use error::StoreError;
 pub use events::*;
+pub use insight::*;
 pub use memberships::*;
 pub use mentoring::*;
 pub use migrations::{MIGRATIONS, Migration};

@@ -28,6 +28,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0003_discussions"),
     migration!("0004_practice"),
     migration!("0005_people"),
+    migration!("0006_insight"),
 ];
 
 const CREATE_LEDGER: &str =

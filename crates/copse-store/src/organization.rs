@@ -108,6 +108,15 @@ pub struct PortfolioRow {
     pub requested_cents: i64,
     pub granted_cents: i64,
     pub spent_cents: i64,
+    /// From `insight_state` (the insight worker's last check); `None` /
+    /// zero when never checked.
+    pub health: Option<String>,
+    pub open_alerts: i64,
+    pub active_90d: i64,
+    pub problems_solved_90d: i64,
+    pub artifacts_90d: i64,
+    pub stories_90d: i64,
+    pub suggested_stage: Option<String>,
 }
 
 /// A charter goal that serves an organizational goal, with its community.
@@ -454,8 +463,13 @@ impl Store {
                  m.role AS viewer_role, m.status AS viewer_status, \
                  COALESCE(t.hours, 0) AS hours, COALESCE(t.people, 0) AS allocated_members, \
                  COALESCE(b.requested, 0) AS requested_cents, COALESCE(b.granted, 0) AS granted_cents, \
-                 COALESCE(b.spent, 0) AS spent_cents \
+                 COALESCE(b.spent, 0) AS spent_cents, \
+                 s.health, COALESCE(s.open_alerts, 0) AS open_alerts, COALESCE(s.active_90d, 0) AS active_90d, \
+                 COALESCE(s.problems_solved_90d, 0) AS problems_solved_90d, \
+                 COALESCE(s.artifacts_90d, 0) AS artifacts_90d, COALESCE(s.stories_90d, 0) AS stories_90d, \
+                 s.suggested_stage \
                  FROM communities c \
+                 LEFT JOIN insight_state s ON s.community_id = c.id \
                  LEFT JOIN memberships m ON m.community_id = c.id AND m.person_id = $1 \
                  LEFT JOIN people sp ON sp.id = c.sponsor_id \
                  LEFT JOIN (SELECT ta.community_id, CAST(SUM(ta.hours_per_month) AS BIGINT) AS hours, \

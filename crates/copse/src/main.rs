@@ -59,6 +59,28 @@ enum Command {
         /// Where to write the copy (must not exist).
         path: PathBuf,
     },
+    /// Measuring and diagnosing communities.
+    Insight {
+        #[command(subcommand)]
+        command: InsightCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum InsightCommand {
+    /// Rebuild the activity rollups from the activity record, then check
+    /// every community (metrics, alerts, stage evidence).
+    Recompute,
+    /// Print the key metrics of every community, one JSON object per line:
+    /// the last 12 months and the newcomer cohorts.
+    Metrics {
+        /// Print JSON lines (the only format).
+        #[arg(long)]
+        json: bool,
+        /// Compute as of this instant (RFC 3339) instead of now.
+        #[arg(long)]
+        at: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -87,6 +109,10 @@ enum AdminCommand {
         /// thread), for search and thread-page benchmarks.
         #[arg(long, default_value_t = 0)]
         posts: u64,
+        /// Total activity records to reach on top of the organization
+        /// (spread over two years, heavy-tailed), for insight benchmarks.
+        #[arg(long, default_value_t = 0)]
+        contributions: u64,
     },
 }
 
@@ -183,6 +209,10 @@ async fn run(command: Command, mut config: Config) -> Result<()> {
                 app.store().close().await;
                 drop(app);
                 app = open(&config).await?;
+                // Metrics, alerts and stage evidence for every community
+                // before the first page is served.
+                let checked = app.recompute_insights(&|_, _| {}).await.context("insight check failed")?;
+                eprintln!("Checked the insight of {} communities.", checked.communities);
             }
             let url = format!("http://{}/login", config.listen);
             eprintln!("\nSign in at {url} as one of:");
@@ -191,6 +221,43 @@ async fn run(command: Command, mut config: Config) -> Result<()> {
             }
             eprintln!("Password for every demo account: {}\n", demo::DEMO_PASSWORD);
             serve(app, &config.listen).await
+        }
+        Command::Insight { command: InsightCommand::Recompute } => {
+            let app = open(&config).await?;
+            let bar = progress_bar();
+            let started = std::time::Instant::now();
+            bar.set_message("rollups");
+            let done = app
+                .recompute_insights(&|done, total| report(&bar, "communities", done, total))
+                .await
+                .context("insight recompute failed")?;
+            bar.finish_and_clear();
+            eprintln!(
+                "Rebuilt {} daily rollup rows and {} interaction rows, checked {} communities in {:.1} s.",
+                done.daily_rows,
+                done.pair_rows,
+                done.communities,
+                started.elapsed().as_secs_f64()
+            );
+            app.store().close().await;
+            Ok(())
+        }
+        Command::Insight { command: InsightCommand::Metrics { json, at } } => {
+            if !json {
+                bail!("`copse insight metrics` prints JSON lines: add --json");
+            }
+            let at = match at {
+                Some(text) => Some(copse_app::parse_instant(&text).map_err(|e| anyhow::anyhow!("--at: {e}"))?),
+                None => None,
+            };
+            let app = open(&config).await?;
+            let rows = app.insight_metrics_export(at).await.context("insight metrics failed")?;
+            let mut out = std::io::stdout().lock();
+            for row in &rows {
+                std::io::Write::write_all(&mut out, format!("{}\n", json_line(row)).as_bytes())?;
+            }
+            app.store().close().await;
+            Ok(())
         }
         Command::Migrate => {
             let app = open(&config).await?;
@@ -226,7 +293,7 @@ async fn run(command: Command, mut config: Config) -> Result<()> {
             eprintln!("The organization is now called {name}; restart running servers to show it.");
             Ok(())
         }
-        Command::Admin { command: AdminCommand::Generate { scale, posts } } => {
+        Command::Admin { command: AdminCommand::Generate { scale, posts, contributions } } => {
             if scale == 0 {
                 bail!("--scale must be at least 1");
             }
@@ -238,6 +305,8 @@ async fn run(command: Command, mut config: Config) -> Result<()> {
             let report = |phase: &str, done: u64, total: u64| report(&bar, phase, done, total);
             let started = std::time::Instant::now();
             let summary = demo::generate_scale_with_posts(&app, scale, posts, &report).await?;
+            let organization_seconds = started.elapsed().as_secs_f64();
+            let activity = copse_app::scale_activity::generate_activity(&app, contributions, &report).await?;
             bar.finish_and_clear();
             eprintln!(
                 "Generated {} people, {} communities, {} memberships, {} contributions, {} threads, {} posts in {:.1} s.",
@@ -247,8 +316,17 @@ async fn run(command: Command, mut config: Config) -> Result<()> {
                 summary.contributions,
                 summary.threads,
                 summary.posts,
-                started.elapsed().as_secs_f64()
+                organization_seconds
             );
+            if activity.inserted > 0 {
+                eprintln!(
+                    "Added {} activity records ({} in all) in {:.1} s: {:.0} records/s, rollup triggers included.",
+                    activity.inserted,
+                    activity.total,
+                    activity.seconds,
+                    activity.rate()
+                );
+            }
             Ok(())
         }
         Command::Backup { path } => {
@@ -300,6 +378,77 @@ fn report(bar: &ProgressBar, phase: &str, done: u64, total: u64) {
     bar.set_position(done);
 }
 
+/// A JSON string literal.
+fn json_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A number or `null`.
+fn json_number(value: Option<f64>) -> String {
+    match value {
+        Some(v) if v.is_finite() => format!("{v}"),
+        _ => "null".into(),
+    }
+}
+
+/// One line of `copse insight metrics --json`.
+fn json_line(row: &copse_app::MetricExportRow) -> String {
+    match row {
+        copse_app::MetricExportRow::Month {
+            community,
+            start,
+            active_participants,
+            gini,
+            absence_factor,
+            median_hours_to_first_response,
+        } => format!(
+            "{{\"community\":{},\"period\":\"month\",\"start\":{},\"active_participants\":{},\"gini\":{},\
+             \"absence_factor\":{},\"median_hours_to_first_response\":{}}}",
+            json_string(community),
+            json_string(start),
+            active_participants,
+            json_number(*gini),
+            json_number(*absence_factor),
+            json_number(*median_hours_to_first_response)
+        ),
+        copse_app::MetricExportRow::Cohort { community, cohort, joined, active_month_1, active_month_3 } => format!(
+            "{{\"community\":{},\"cohort\":{},\"joined\":{},\"active_month_1\":{},\"active_month_3\":{}}}",
+            json_string(community),
+            json_string(cohort),
+            joined,
+            json_number(*active_month_1),
+            json_number(*active_month_3)
+        ),
+    }
+}
+
+/// Keeps insight current: every `period`, checks the communities whose
+/// activity or definition changed (alerts open and resolve as data arrives).
+fn spawn_insight_worker(app: App, period: Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(period);
+        loop {
+            ticks.tick().await;
+            match app.check_insights(50).await {
+                Ok(0) => {}
+                Ok(checked) => tracing::debug!(checked, "checked community insight"),
+                Err(error) => tracing::warn!(%error, "could not check community insight"),
+            }
+        }
+    })
+}
+
 /// Tells owners of artifacts whose review-by date has passed, once per
 /// artifact, every `period` (each artifact is claimed in the database, so
 /// several processes never tell twice).
@@ -329,6 +478,7 @@ async fn serve(app: App, listen: &str) -> Result<()> {
     // questions are routed once a minute (each claimed in the database).
     let expertise = app.spawn_expertise_follower(Duration::from_secs(5));
     let question_router = app.spawn_question_router(Duration::from_secs(60));
+    let insight_worker = spawn_insight_worker(app.clone(), Duration::from_secs(30));
     let store = app.store().clone();
     let router = copse_web::router(app);
     axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
@@ -339,6 +489,7 @@ async fn serve(app: App, listen: &str) -> Result<()> {
     stale_flagger.abort();
     expertise.abort();
     question_router.abort();
+    insight_worker.abort();
     // Let in-flight queries finish before the process exits.
     tokio::time::timeout(Duration::from_secs(10), store.close()).await.ok();
     tracing::info!("copse stopped");
