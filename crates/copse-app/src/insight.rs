@@ -338,7 +338,9 @@ fn build_input(
     input.memberships = source
         .memberships
         .iter()
-        .filter(|m| m.joined_at <= now_ms)
+        // Pending requests and invitations are not memberships yet (ended
+        // ones are deleted rows), so a cohort counts only people who joined.
+        .filter(|m| m.joined_at <= now_ms && m.status == "active")
         .map(|m| Membership {
             person: m.person_id,
             joined_at: m.joined_at,

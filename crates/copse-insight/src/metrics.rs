@@ -56,7 +56,12 @@ pub struct PeriodMetrics {
     pub active_share: Measure,
     pub events_held: i64,
     pub said_going: i64,
+    /// Everyone checked in, whether or not they said going.
     pub attended: i64,
+    /// Of those who said going, how many attended: the attendance rate's
+    /// numerator (people who come without saying so must not push the rate
+    /// over 100 %).
+    pub showed_up: i64,
     pub attendance_rate: Measure,
     pub new_attendees: i64,
     pub returning_attendees: i64,
@@ -137,6 +142,8 @@ pub struct RegionAttendance {
     pub region: String,
     pub said_going: i64,
     pub attended: i64,
+    /// Of those who said going, how many attended.
+    pub showed_up: i64,
     pub rate: Measure,
 }
 
@@ -512,6 +519,7 @@ struct EventAcc {
     events_held: i64,
     said_going: i64,
     attended: i64,
+    showed_up: i64,
     attendees: HashSet<i64>,
     problems_solved: i64,
     solution_hours: Vec<f64>,
@@ -535,6 +543,7 @@ fn aggregate_events(input: &CommunityInput, series: &Series) -> Vec<EventAcc> {
             acc.events_held += 1;
             acc.said_going += occurrence.going.len() as i64;
             acc.attended += occurrence.attended.len() as i64;
+            acc.showed_up += occurrence.going.iter().filter(|p| occurrence.attended.contains(p)).count() as i64;
             acc.attendees.extend(occurrence.attended.iter().copied());
         }
     }
@@ -625,8 +634,9 @@ fn period_metrics(
         events_held: events.events_held,
         said_going: events.said_going,
         attended: events.attended,
+        showed_up: events.showed_up,
         attendance_rate: Measure::ratio(
-            events.attended as f64,
+            events.showed_up as f64,
             events.said_going as f64,
             "nobody said going to a session in the period",
         ),
@@ -829,7 +839,7 @@ fn attendance_by_region(
     people: &HashMap<i64, &PersonInfo>,
     window: (i64, i64),
 ) -> Vec<RegionAttendance> {
-    let mut regions: HashMap<String, (i64, i64)> = HashMap::new();
+    let mut regions: HashMap<String, (i64, i64, i64)> = HashMap::new();
     let region = |id: &i64| region_of(people.get(id).and_then(|p| p.time_zone.as_deref()));
     for occurrence in &input.occurrences {
         let day = day_of(occurrence.start);
@@ -837,7 +847,11 @@ fn attendance_by_region(
             continue;
         }
         for id in &occurrence.going {
-            regions.entry(region(id)).or_default().0 += 1;
+            let entry = regions.entry(region(id)).or_default();
+            entry.0 += 1;
+            if occurrence.attended.contains(id) {
+                entry.2 += 1;
+            }
         }
         for id in &occurrence.attended {
             regions.entry(region(id)).or_default().1 += 1;
@@ -845,11 +859,12 @@ fn attendance_by_region(
     }
     let mut out: Vec<RegionAttendance> = regions
         .into_iter()
-        .map(|(region, (said_going, attended))| RegionAttendance {
+        .map(|(region, (said_going, attended, showed_up))| RegionAttendance {
             region,
             said_going,
             attended,
-            rate: Measure::ratio(attended as f64, said_going as f64, "nobody from this region said going"),
+            showed_up,
+            rate: Measure::ratio(showed_up as f64, said_going as f64, "nobody from this region said going"),
         })
         .collect();
     out.sort_by(|a, b| (a.region == "Unknown", &a.region).cmp(&(b.region == "Unknown", &b.region)));
@@ -1232,7 +1247,9 @@ mod tests {
         assert_eq!(nov.shared_resource_contributions, 1);
         // Sessions: 5 Nov (4 going, 3 attended) and 12 Nov (1 going).
         assert_eq!((nov.events_held, nov.said_going, nov.attended), (2, 5, 3));
-        close(&nov.attendance_rate, 0.6);
+        // Of the 5 who said going, 1 and 3 came (7 came unannounced).
+        assert_eq!(nov.showed_up, 2);
+        close(&nov.attendance_rate, 0.4);
         // 1 attended first in October; 3 and 7 for the first time.
         assert_eq!((nov.new_attendees, nov.returning_attendees), (2, 1));
         let oct = &m.months[10];

@@ -428,7 +428,8 @@ impl Store {
                 "SELECT p.id, p.handle, p.name, p.team, p.location, p.experience, p.time_zone, \
                  p.work_start_minute, p.work_end_minute FROM people p WHERE p.id IN \
                  (SELECT person_id FROM memberships WHERE community_id = $1 \
-                  UNION SELECT person_id FROM activity_daily WHERE community_id = $1 AND day >= $2)",
+                  UNION SELECT person_id FROM activity_daily WHERE community_id = $1 AND day >= $2 \
+                  UNION SELECT sponsor_id FROM communities WHERE id = $1 AND sponsor_id IS NOT NULL)",
             )
             .bind(c)
             .bind(since_day)

@@ -12,6 +12,7 @@
 
 pub mod api;
 mod auth;
+mod charts;
 mod error;
 mod format;
 pub mod ical;

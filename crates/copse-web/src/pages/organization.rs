@@ -780,6 +780,14 @@ struct PortfolioRowView {
     spent: Option<String>,
     overspent: bool,
     goals: Vec<String>,
+    /// (word for the CSS class, label), `None` before the first check.
+    health: Option<(String, String)>,
+    alerts: String,
+    /// "3 solved", then "2 artifacts, 1 story, 12 active" over the last 90 days.
+    value: String,
+    active: String,
+    /// The stage the data supports, when it differs from the recorded one.
+    suggested: Option<(&'static str, &'static str)>,
 }
 
 #[derive(Template)]
@@ -804,6 +812,8 @@ fn sort_label(sort: PortfolioSort) -> &'static str {
         PortfolioSort::Members => "Members",
         PortfolioSort::Hours => "Hours a month",
         PortfolioSort::Budget => "Budget",
+        PortfolioSort::Health => "Health",
+        PortfolioSort::Value => "Value (90 days)",
     }
 }
 
@@ -848,6 +858,20 @@ fn portfolio_template(state: &WebState, viewer: &Viewer, csrf: &str, p: &Portfol
             spent: e.spent_cents.map(|s| money(s, currency)),
             overspent: e.granted_cents.zip(e.spent_cents).is_some_and(|(g, s)| s > g && g > 0),
             goals: e.goals.iter().map(|(_, t)| t.clone()).collect(),
+            health: e.health.as_ref().map(|h| (h.replace(' ', "-"), capitalize(h))),
+            alerts: if e.health.is_some() {
+                format::count(e.open_alerts, "open alert", "open alerts")
+            } else {
+                String::new()
+            },
+            value: format!("{} solved", e.problems_solved_90d),
+            active: format!(
+                "{}, {}, {} active",
+                format::count(e.artifacts_90d, "artifact", "artifacts"),
+                format::count(e.stories_90d, "story", "stories"),
+                e.active_90d
+            ),
+            suggested: e.suggested_stage.filter(|s| *s != e.stage).map(|s| (s.label(), s.as_str())),
         })
         .collect();
     let stage_counts: Vec<String> = Stage::ALL
@@ -902,6 +926,11 @@ pub async fn show_portfolio(
         Ok(page) => render_status(StatusCode::OK, &portfolio_template(&state, &viewer, &csrf, &page)),
         Err(error) => PageError::from(error).into_response(),
     }
+}
+
+fn capitalize(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 // --- organizational goals ---------------------------------------------------
