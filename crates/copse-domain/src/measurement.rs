@@ -62,7 +62,9 @@ impl ValueCycle {
     /// One line that helps a storyteller pick the right cycle.
     pub fn question(self) -> &'static str {
         match self {
-            ValueCycle::Immediate => "What happened, and was it useful in itself (a question answered, a good session)?",
+            ValueCycle::Immediate => {
+                "What happened, and was it useful in itself (a question answered, a good session)?"
+            }
             ValueCycle::Potential => "What was produced that could be used later (an artifact, a skill, a connection)?",
             ValueCycle::Applied => "Where was it put to use in real work?",
             ValueCycle::Realized => "What difference did it make to a result the organization cares about?",
