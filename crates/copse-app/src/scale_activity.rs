@@ -205,7 +205,8 @@ mod tests {
         assert_eq!(pairs.len(), want_pairs.len());
         assert!(!pairs.is_empty());
 
-        // Heavy-tailed: the busiest tenth of the people make most of it.
+        // Heavy-tailed: the busiest tenth of the people make well over a
+        // third of it (evenly spread activity would give them about 10 %).
         let mut per_person = std::collections::HashMap::new();
         for row in &daily {
             *per_person.entry(row.person_id).or_insert(0i64) += row.n;
@@ -214,7 +215,7 @@ mod tests {
         counts.sort_unstable_by(|a, b| b.cmp(a));
         let all: i64 = counts.iter().sum();
         let top: i64 = counts.iter().take(counts.len().div_ceil(10)).sum();
-        assert!(top * 2 > all, "top decile {top} of {all}");
+        assert!(top * 5 > all * 2, "top decile {top} of {all}");
         assert_eq!(all as u64, target);
 
         // Replies go to another active member of the same community.
