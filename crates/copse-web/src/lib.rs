@@ -38,11 +38,13 @@ pub const MAX_BODY_BYTES: usize = 256 * 1024;
 pub struct WebState {
     pub app: App,
     pub metrics: Arc<Metrics>,
+    /// Rendered health-page figures, per community and computation.
+    pub health_fragments: Arc<pages::insight::HealthFragments>,
 }
 
 /// The whole web application.
 pub fn router(app: App) -> Router {
-    let state = WebState { app, metrics: Arc::new(Metrics::default()) };
+    let state = WebState { app, metrics: Arc::new(Metrics::default()), health_fragments: Arc::default() };
     Router::new()
         .merge(pages::routes(state.clone()))
         .nest("/api/v1", api::routes())

@@ -7,6 +7,8 @@
 //! enough data: <why>", never NaN. Charts are server-rendered SVG
 //! ([`crate::charts`]).
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -425,12 +427,23 @@ struct HealthTemplate {
     stage_reasons: Vec<String>,
     can_accept: bool,
     can_view_report: bool,
-    can_record_story: bool,
     can_view_diagnosis: bool,
     detected: Vec<(&'static str, &'static str)>,
     findings: Vec<FindingView>,
     alerts: Vec<AlertRow>,
     ack_error: Option<String>,
+    current_label: String,
+    previous_label: String,
+    /// The figures, charts and tables: see [`HealthFiguresTemplate`].
+    figures_html: Arc<str>,
+}
+
+/// The part of the health page that depends on the community's metrics
+/// alone (not on the viewer): rendered once per computation.
+#[derive(Template)]
+#[template(path = "health_figures.html")]
+struct HealthFiguresTemplate {
+    slug: String,
     figures: MonthFigures,
     activity_charts: Vec<ChartBlock>,
     value_charts: Vec<ChartBlock>,
@@ -449,6 +462,42 @@ struct HealthTemplate {
     survey_rate: String,
 }
 
+/// Rendered figure fragments per community, each kept with the metrics it
+/// was rendered from: the app hands out the same `Arc` while its cache
+/// holds the computation, so pointer equality means "still current" (and
+/// holding the `Arc` keeps its address from being reused). Charts and tables
+/// are most of a health page's rendering cost; this makes a cached page
+/// cost little more than the community page.
+#[derive(Default)]
+pub struct HealthFragments {
+    entries: std::sync::Mutex<std::collections::HashMap<i64, (Arc<CommunityMetrics>, Arc<str>)>>,
+}
+
+/// Communities whose fragment is kept; past it the map starts over.
+const FRAGMENTS_KEPT: usize = 512;
+
+impl HealthFragments {
+    fn get_or_render(&self, community: i64, slug: &str, metrics: &Arc<CommunityMetrics>) -> Arc<str> {
+        if let Ok(entries) = self.entries.lock()
+            && let Some((kept, html)) = entries.get(&community)
+            && Arc::ptr_eq(kept, metrics)
+        {
+            return html.clone();
+        }
+        let html: Arc<str> = figures_template(slug, metrics)
+            .render()
+            .unwrap_or_else(|e| format!("<p class=\"empty\">The figures could not be shown: {e}</p>"))
+            .into();
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= FRAGMENTS_KEPT {
+                entries.clear();
+            }
+            entries.insert(community, (metrics.clone(), html.clone()));
+        }
+        html
+    }
+}
+
 fn challenge_pair(c: &Challenge) -> (&'static str, &'static str) {
     (c.as_str(), c.label())
 }
@@ -460,6 +509,7 @@ fn health_template(
     page: &HealthPage,
     notice: Option<&str>,
     failed: Option<(i64, String, String)>,
+    fragments: &HealthFragments,
 ) -> HealthTemplate {
     let c = &page.community;
     let m = &*page.metrics;
@@ -471,6 +521,7 @@ fn health_template(
         "stage" => Some(format!("The stage is now {} and recorded in the stage history.", c.stage.label())),
         _ => None,
     });
+    let previous_label;
     let findings: Vec<FindingView> = {
         // Detected first, then the ones that cannot be judged, then clear.
         let mut list: Vec<&Finding> = page.findings.iter().collect();
@@ -481,6 +532,38 @@ fn health_template(
         });
         list.into_iter().map(|f| finding_view(&c.slug, f)).collect()
     };
+    HealthTemplate {
+        layout,
+        slug: c.slug.clone(),
+        name: c.name.clone(),
+        computed: format!(
+            "{}, {}",
+            format::date(page.computed_at, viewer.time_zone),
+            format::time(page.computed_at, viewer.time_zone)
+        ),
+        recorded_stage: stage_badge(c.stage),
+        suggested_stage: stage_badge(s.stage),
+        stage_differs: s.stage != c.stage,
+        stage_summary: s.summary.clone(),
+        stage_reasons: s.reasons.clone(),
+        can_accept: page.can_manage_alerts && s.stage != c.stage,
+        can_view_report: page.can_view_report,
+        can_view_diagnosis: page.can_view_diagnosis,
+        detected: page.detected.iter().map(challenge_pair).collect(),
+        findings,
+        alerts: page.alerts.iter().map(|a| alert_row(a, viewer, page.can_manage_alerts, &failed)).collect(),
+        ack_error: failed.as_ref().map(|(_, _, e)| e.clone()),
+        current_label: {
+            let figures = month_figures(m);
+            previous_label = figures.previous_label;
+            figures.current_label
+        },
+        previous_label,
+        figures_html: fragments.get_or_render(c.id.0, &c.slug, &page.metrics),
+    }
+}
+
+fn figures_template(slug: &str, m: &CommunityMetrics) -> HealthFiguresTemplate {
     let weeks = &m.weeks;
     let months = &m.months;
     let activity_charts = vec![
@@ -594,30 +677,12 @@ fn health_template(
     let regions: Vec<Bar> = m
         .attendance_by_region
         .iter()
-        .map(|r| Bar::new(r.region.clone(), value_of(&r.rate)).with_note(format!("{} of {}", r.attended, r.said_going)))
+        .map(|r| {
+            Bar::new(r.region.clone(), value_of(&r.rate)).with_note(format!("{} of {}", r.showed_up, r.said_going))
+        })
         .collect();
-    HealthTemplate {
-        layout,
-        slug: c.slug.clone(),
-        name: c.name.clone(),
-        computed: format!(
-            "{}, {}",
-            format::date(page.computed_at, viewer.time_zone),
-            format::time(page.computed_at, viewer.time_zone)
-        ),
-        recorded_stage: stage_badge(c.stage),
-        suggested_stage: stage_badge(s.stage),
-        stage_differs: s.stage != c.stage,
-        stage_summary: s.summary.clone(),
-        stage_reasons: s.reasons.clone(),
-        can_accept: page.can_manage_alerts && s.stage != c.stage,
-        can_view_report: page.can_view_report,
-        can_record_story: page.can_record_story,
-        can_view_diagnosis: page.can_view_diagnosis,
-        detected: page.detected.iter().map(challenge_pair).collect(),
-        findings,
-        alerts: page.alerts.iter().map(|a| alert_row(a, viewer, page.can_manage_alerts, &failed)).collect(),
-        ack_error: failed.as_ref().map(|(_, _, e)| e.clone()),
+    HealthFiguresTemplate {
+        slug: slug.to_string(),
         figures: month_figures(m),
         activity_charts,
         value_charts,
@@ -668,7 +733,10 @@ async fn render_health(
     failed: Option<(i64, String, String)>,
 ) -> Response {
     match state.app.community_health(viewer, slug).await {
-        Ok(page) => render_status(status, &health_template(state.app.org_name(), viewer, csrf, &page, notice, failed)),
+        Ok(page) => render_status(
+            status,
+            &health_template(state.app.org_name(), viewer, csrf, &page, notice, failed, &state.health_fragments),
+        ),
         Err(error) => PageError::from(error).into_response(),
     }
 }
@@ -899,7 +967,9 @@ mod tests {
     }
 
     fn render_page(page: &HealthPage, failed: Option<(i64, String, String)>) -> String {
-        health_template("Northwind", &Viewer::anonymous(), "token", page, None, failed).render().expect("renders")
+        health_template("Northwind", &Viewer::anonymous(), "token", page, None, failed, &HealthFragments::default())
+            .render()
+            .expect("renders")
     }
 
     #[test]

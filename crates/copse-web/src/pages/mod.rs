@@ -7,7 +7,7 @@ mod discussions;
 mod events;
 mod expertise;
 mod home;
-mod insight;
+pub mod insight;
 pub(crate) mod kudos_export;
 pub mod layout;
 mod mentoring;
