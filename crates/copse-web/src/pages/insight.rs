@@ -470,8 +470,11 @@ struct HealthFiguresTemplate {
 /// cost little more than the community page.
 #[derive(Default)]
 pub struct HealthFragments {
-    entries: std::sync::Mutex<std::collections::HashMap<i64, (Arc<CommunityMetrics>, Arc<str>)>>,
+    entries: std::sync::Mutex<std::collections::HashMap<i64, RenderedFigures>>,
 }
+
+/// A rendered fragment and the metrics it was rendered from.
+type RenderedFigures = (Arc<CommunityMetrics>, Arc<str>);
 
 /// Communities whose fragment is kept; past it the map starts over.
 const FRAGMENTS_KEPT: usize = 512;
