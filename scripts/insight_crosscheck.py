@@ -205,7 +205,9 @@ WITH cohort AS (
     SELECT ms.community_id, m.start, ms.person_id, m.end_ms, m.next_end_ms, m.third_start_ms, m.third_end_ms
     FROM memberships ms
     JOIN months m ON ms.created_at >= m.start_ms AND ms.created_at < m.end_ms
-    WHERE ms.status = 'active'
+    -- As of the instant compared: a membership made after it (the demo can
+    -- finish loading within the same second) has not happened yet.
+    WHERE ms.status = 'active' AND ms.created_at <= $at_ms
 ),
 activity AS (
     SELECT k.community_id, k.start, k.person_id,
