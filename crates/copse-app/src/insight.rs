@@ -2,13 +2,11 @@
 //! evidence, diagnosis, alerts), the worker that keeps insight current as
 //! contributions arrive, value stories and the value report.
 //!
-//! CONTRACT (scaffold by the lead): the view types below are what the web
-//! layer renders. The plumbing helper fills in the behaviour and may add
-//! fields; do not rename or remove.
+//! The view types below are what the web layer renders.
 
 use std::sync::Arc;
 
-use chrono::{Datelike, NaiveDate, Timelike};
+use chrono::{NaiveDate, Timelike};
 use copse_domain::recurrence::{SeriesTiming, expand, local_to_utc};
 use copse_domain::{
     Action, AlertStatus, Challenge, CommunityId, FieldErrors, MembershipRole, MembershipStatus, PersonId, Stage,
@@ -19,7 +17,7 @@ use copse_insight::activity::{
     PairCount, PersonInfo, Question, Reuse, SkillChange, SurveyFact, TimeSaved, Topic, ValueStoryFact, day_of,
 };
 use copse_insight::diagnosis::{self, Finding, Thresholds, Verdict};
-use copse_insight::metrics::CommunityMetrics;
+use copse_insight::metrics::{CommunityMetrics, month_start_day};
 use copse_insight::stage::StageSuggestion;
 use copse_store::{CommunityRow, InsightSource, InsightSummary, InsightWindow, NewValueStory, StoreError};
 
@@ -191,14 +189,6 @@ const LINKABLE: i64 = 40;
 
 fn key_of(at: Timestamp) -> String {
     local_key(at.to_utc().naive_utc())
-}
-
-/// The first day of the month containing `day`, as a day number.
-fn month_start_day(day: i64) -> i64 {
-    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
-    let date = epoch + chrono::Duration::days(day);
-    let first = date.with_day(1).unwrap_or(date);
-    (first - epoch).num_days()
 }
 
 fn date_of_day(day: i64) -> String {

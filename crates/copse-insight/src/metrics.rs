@@ -2,9 +2,9 @@
 //! community and per period (week, month, quarter), as pure functions of a
 //! [`CommunityInput`](crate::activity::CommunityInput).
 //!
-//! CONTRACT (scaffold): the types below are what the app, the web pages, the
-//! diagnosis and the cross-check script read. Fields may be added; do not
-//! rename or remove without updating every reader.
+//! The output types are read by the app, the web pages and, through
+//! `copse insight metrics --json`, the cross-check script
+//! (`scripts/insight_crosscheck.py`), which repeats the key definitions.
 
 use std::collections::{HashMap, HashSet};
 
@@ -224,13 +224,13 @@ pub fn week_start_day(day: i64) -> i64 {
 }
 
 /// Months since year 0 (`year * 12 + month - 1`) of `day`.
-fn month_index(day: i64) -> i64 {
+pub(crate) fn month_index(day: i64) -> i64 {
     let (y, m, _) = civil_from_days(day);
     y * 12 + i64::from(m) - 1
 }
 
 /// The first day of the month numbered `index` (`year * 12 + month - 1`).
-fn month_index_start(index: i64) -> i64 {
+pub(crate) fn month_index_start(index: i64) -> i64 {
     days_from_civil(index.div_euclid(12), index.rem_euclid(12) as u32 + 1, 1)
 }
 

@@ -4,13 +4,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{Datelike, NaiveDate, Timelike};
+use chrono::Timelike;
 use chrono_tz::Tz;
 
 use crate::activity::{CommunityInput, ContributionKind, Occurrence, day_of};
-
-/// Days since 0001-01-01 (CE) of 1970-01-01.
-const EPOCH_DAYS_FROM_CE: i64 = 719_163;
+use crate::metrics::{month_index, month_index_start};
 
 /// A half-open range of UTC day numbers `[start_day, end_day)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,14 +119,6 @@ pub(crate) fn distinct(ids: &[i64]) -> usize {
     ids.iter().collect::<BTreeSet<_>>().len()
 }
 
-pub(crate) fn date_of_day(day: i64) -> NaiveDate {
-    i32::try_from(day + EPOCH_DAYS_FROM_CE).ok().and_then(NaiveDate::from_num_days_from_ce_opt).unwrap_or_default()
-}
-
-pub(crate) fn day_of_date(date: NaiveDate) -> i64 {
-    i64::from(date.num_days_from_ce()) - EPOCH_DAYS_FROM_CE
-}
-
 /// A calendar month (UTC) as a window, with its label "2026-05".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Month {
@@ -136,25 +126,17 @@ pub(crate) struct Month {
     pub window: Window,
 }
 
-fn month_from_index(index: i64) -> Option<Month> {
-    let start = NaiveDate::from_ymd_opt(i32::try_from(index.div_euclid(12)).ok()?, index.rem_euclid(12) as u32 + 1, 1)?;
-    let next = index + 1;
-    let end = NaiveDate::from_ymd_opt(i32::try_from(next.div_euclid(12)).ok()?, next.rem_euclid(12) as u32 + 1, 1)?;
-    Some(Month {
-        label: format!("{:04}-{:02}", start.year(), start.month()),
-        window: Window { start_day: day_of_date(start), end_day: day_of_date(end) },
-    })
-}
-
-fn month_index(day: i64) -> i64 {
-    let date = date_of_day(day);
-    i64::from(date.year()) * 12 + i64::from(date.month0())
+fn month_from_index(index: i64) -> Month {
+    Month {
+        label: format!("{:04}-{:02}", index.div_euclid(12), index.rem_euclid(12) + 1),
+        window: Window { start_day: month_index_start(index), end_day: month_index_start(index + 1) },
+    }
 }
 
 /// The `count` calendar months ending with the current one, oldest first.
 pub(crate) fn last_months(now: i64, count: usize) -> Vec<Month> {
     let current = month_index(day_of(now));
-    (0..count as i64).rev().filter_map(|back| month_from_index(current - back)).collect()
+    (0..count as i64).rev().map(|back| month_from_index(current - back)).collect()
 }
 
 /// The calendar months from the one containing `from_day` to the current
@@ -162,7 +144,7 @@ pub(crate) fn last_months(now: i64, count: usize) -> Vec<Month> {
 pub(crate) fn months_since(from_day: i64, now: i64) -> Vec<Month> {
     let current = month_index(day_of(now));
     let first = month_index(from_day).clamp(current - 599, current);
-    (first..=current).filter_map(month_from_index).collect()
+    (first..=current).map(month_from_index).collect()
 }
 
 /// Lower case; every run of non-alphanumerics becomes one '-'; no leading

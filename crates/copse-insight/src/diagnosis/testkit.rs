@@ -83,7 +83,8 @@ pub(crate) fn session(start: i64, facilitator: Option<i64>, attended: &[i64]) ->
 /// A session at `hour`:00 local time in `zone`, `days` days before now.
 pub(crate) fn local_session(zone: &str, days: i64, hour: u32, attended: &[i64]) -> Occurrence {
     let tz: Tz = zone.parse().unwrap();
-    let date = crate::diagnosis::common::date_of_day(today() - days);
+    let (year, month, day) = crate::metrics::civil_from_days(today() - days);
+    let date = chrono::NaiveDate::from_ymd_opt(year as i32, month, day).unwrap();
     let local = date.and_hms_opt(hour, 0, 0).unwrap();
     let start = tz.from_local_datetime(&local).single().unwrap().timestamp_millis();
     Occurrence { time_zone: zone.into(), local_start_minute: i64::from(hour) * 60, ..session(start, None, attended) }
