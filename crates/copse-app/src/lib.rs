@@ -29,6 +29,7 @@ mod discussions;
 mod error;
 mod events;
 mod expertise;
+mod import;
 mod insight;
 mod mentoring;
 mod organization;
@@ -49,6 +50,7 @@ pub use discussions::*;
 pub use error::AppError;
 pub use events::*;
 pub use expertise::*;
+pub use import::*;
 pub use insight::*;
 pub use mentoring::*;
 pub use organization::*;
@@ -78,6 +80,9 @@ pub struct AppConfig {
     /// Where this process keeps its search index; `None` keeps it in memory
     /// (tests), rebuilt from the database on start.
     pub search_index_dir: Option<std::path::PathBuf>,
+    /// Where files uploaded for an import wait until the background job
+    /// has read them; `None` refuses uploads (the CLI still imports).
+    pub import_upload_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for AppConfig {
@@ -89,6 +94,7 @@ impl Default for AppConfig {
             login_failures_per_ip: 30,
             login_window_minutes: 15,
             search_index_dir: None,
+            import_upload_dir: None,
         }
     }
 }

@@ -17,6 +17,7 @@
 pub mod error;
 pub mod record;
 
+pub mod generate;
 pub mod git;
 pub mod mbox;
 pub mod people_csv;

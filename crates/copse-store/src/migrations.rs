@@ -29,6 +29,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0004_practice"),
     migration!("0005_people"),
     migration!("0006_insight"),
+    migration!("0007_imports"),
 ];
 
 const CREATE_LEDGER: &str =

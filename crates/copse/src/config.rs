@@ -135,6 +135,16 @@ impl Config {
         }
     }
 
+    /// Where files uploaded for an import wait for the background job:
+    /// beside the search index.
+    pub fn import_upload_path(&self) -> PathBuf {
+        let index = self.search_index_path();
+        match index.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.join("import-uploads"),
+            _ => PathBuf::from("import-uploads"),
+        }
+    }
+
     fn from_file(path: &Path) -> Result<Self> {
         let text =
             std::fs::read_to_string(path).with_context(|| format!("cannot read config file {}", path.display()))?;

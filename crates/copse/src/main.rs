@@ -59,6 +59,21 @@ enum Command {
         /// Where to write the copy (must not exist).
         path: PathBuf,
     },
+    /// Bring a community's existing history in: git (a repository or a
+    /// bundle), mbox, slack (a workspace export .zip), stackexchange (a data
+    /// dump directory) or people-csv (name, email, team, location,
+    /// time_zone, skills). The input is checked whole before anything is
+    /// written; importing the same data again changes nothing, and an
+    /// interrupted import resumes when run again.
+    Import {
+        /// git | mbox | slack | stackexchange | people-csv
+        source: String,
+        /// The file or directory to read.
+        path: PathBuf,
+        /// The community (slug) the history belongs to.
+        #[arg(long)]
+        community: String,
+    },
     /// Measuring and diagnosing communities.
     Insight {
         #[command(subcommand)]
@@ -100,6 +115,20 @@ enum AdminCommand {
     /// Set the organization's name shown on every page (running servers pick
     /// it up when they restart).
     SetOrgName { name: String },
+    /// Start a community (open to all, stage potential) facilitated by an
+    /// existing person, e.g. to import a history into it.
+    CreateCommunity {
+        /// The community's address: lower-case letters, digits and dashes.
+        slug: String,
+        #[arg(long)]
+        name: String,
+        /// Handle of the person who starts and facilitates it.
+        #[arg(long)]
+        facilitator: String,
+        /// What the community is for (its charter's purpose).
+        #[arg(long, default_value = "A community of practice whose history was brought into copse.")]
+        purpose: String,
+    },
     /// Fill an empty database with a generated organization, for benchmarks.
     Generate {
         /// Number of people (communities scale with it: one per 50 people).
@@ -156,6 +185,7 @@ async fn open(config: &Config) -> Result<App> {
         session_days: config.session_days,
         secure_cookies: config.secure_cookies,
         search_index_dir: Some(config.search_index_path()),
+        import_upload_dir: Some(config.import_upload_path()),
         ..AppConfig::default()
     };
     Ok(App::new(store, app_config).await?)
@@ -222,6 +252,54 @@ async fn run(command: Command, mut config: Config) -> Result<()> {
             eprintln!("Password for every demo account: {}\n", demo::DEMO_PASSWORD);
             serve(app, &config.listen).await
         }
+        Command::Import { source, path, community } => {
+            let Some(source) = copse_import::Source::parse(&source) else {
+                let names: Vec<&str> = copse_import::Source::ALL.iter().map(|s| s.name()).collect();
+                bail!("'{source}' is not a source; use one of: {}", names.join(", "));
+            };
+            if !path.exists() {
+                bail!("{}: no such file or directory ({})", path.display(), source.describe());
+            }
+            let app = open(&config).await?;
+            let progress = std::sync::Arc::new(TerminalProgress { bar: progress_bar() });
+            let request = copse_app::ImportRequest {
+                source,
+                path: path.clone(),
+                community,
+                input_label: None,
+                requested_by: None,
+            };
+            let outcome = app.import(None, request, progress.clone()).await;
+            progress.bar.finish_and_clear();
+            let done = match outcome {
+                Ok(done) => done,
+                Err(error) => {
+                    app.store().close().await;
+                    bail!("import failed, nothing of the failing batch was written: {error}");
+                }
+            };
+            for warning in done.warnings.iter().take(20) {
+                eprintln!("warning: {warning}");
+            }
+            if done.warnings.len() > 20 {
+                eprintln!(
+                    "... and {} more warnings (all are kept with the run in the admin UI)",
+                    done.warnings.len() - 20
+                );
+            }
+            eprintln!(
+                "Imported {} records from {} in {:.1} s: {} new, {} already there, {} people created (run {}).",
+                done.records,
+                path.display(),
+                done.millis as f64 / 1000.0,
+                done.added,
+                done.already,
+                done.people_created,
+                done.run
+            );
+            app.store().close().await;
+            Ok(())
+        }
         Command::Insight { command: InsightCommand::Recompute } => {
             let app = open(&config).await?;
             let bar = progress_bar();
@@ -285,6 +363,36 @@ async fn run(command: Command, mut config: Config) -> Result<()> {
                 Err(copse_app::AppError::Invalid(errors)) => bail!("cannot create {handle}: {errors}"),
                 Err(error) => bail!("cannot create {handle}: {error}"),
             }
+        }
+        Command::Admin { command: AdminCommand::CreateCommunity { slug, name, facilitator, purpose } } => {
+            let app = open(&config).await?;
+            let Some(person) = app.store().find_person_by_handle(&facilitator).await? else {
+                bail!("there is no person '{facilitator}'; create one with `copse admin create-user` first");
+            };
+            let viewer = copse_app::Viewer {
+                actor: copse_domain::Actor::person(
+                    copse_domain::PersonId(person.id),
+                    copse_domain::OrgRole::parse(&person.org_role).unwrap_or(copse_domain::OrgRole::Member),
+                ),
+                handle: person.handle.clone(),
+                name: person.name.clone(),
+                time_zone: copse_domain::TimeZone::utc(),
+            };
+            let input = copse_domain::CommunityInput {
+                name,
+                slug,
+                domain: "Practice".into(),
+                kind: "technical-practice".into(),
+                visibility: "open".into(),
+                purpose,
+                ..Default::default()
+            };
+            match app.create_community(&viewer, &input).await {
+                Ok(view) => eprintln!("Created {} ({}), facilitated by {facilitator}.", view.name, view.slug),
+                Err(error) => bail!("cannot create the community: {error}"),
+            }
+            app.store().close().await;
+            Ok(())
         }
         Command::Admin { command: AdminCommand::SetOrgName { name } } => {
             let name = copse_domain::parse_name(&name, "The organization's name", 80).map_err(anyhow::Error::msg)?;
@@ -378,6 +486,26 @@ fn report(bar: &ProgressBar, phase: &str, done: u64, total: u64) {
     bar.set_position(done);
 }
 
+/// An import's progress on the terminal: one bar per phase.
+struct TerminalProgress {
+    bar: ProgressBar,
+}
+
+impl copse_app::ImportProgress for TerminalProgress {
+    fn phase(&self, name: &str, total: Option<u64>) {
+        self.bar.set_message(name.to_string());
+        self.bar.set_length(total.unwrap_or(0));
+        self.bar.set_position(0);
+    }
+
+    fn advance(&self, done: u64, total: Option<u64>) {
+        if let Some(total) = total {
+            self.bar.set_length(total);
+        }
+        self.bar.set_position(done);
+    }
+}
+
 /// A JSON string literal.
 fn json_string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
@@ -449,6 +577,22 @@ fn spawn_insight_worker(app: App, period: Duration) -> tokio::task::JoinHandle<(
     })
 }
 
+/// Runs imports queued from the admin UI, one at a time, checking every
+/// `period`; a run whose process died is marked interrupted.
+fn spawn_import_worker(app: App, period: Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(period);
+        loop {
+            ticks.tick().await;
+            match app.run_queued_imports().await {
+                Ok(0) => {}
+                Ok(ran) => tracing::info!(ran, "ran queued imports"),
+                Err(error) => tracing::warn!(%error, "could not run queued imports"),
+            }
+        }
+    })
+}
+
 /// Tells owners of artifacts whose review-by date has passed, once per
 /// artifact, every `period` (each artifact is claimed in the database, so
 /// several processes never tell twice).
@@ -479,6 +623,7 @@ async fn serve(app: App, listen: &str) -> Result<()> {
     let expertise = app.spawn_expertise_follower(Duration::from_secs(5));
     let question_router = app.spawn_question_router(Duration::from_secs(60));
     let insight_worker = spawn_insight_worker(app.clone(), Duration::from_secs(30));
+    let import_worker = spawn_import_worker(app.clone(), Duration::from_secs(2));
     let store = app.store().clone();
     let router = copse_web::router(app);
     axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
@@ -490,6 +635,7 @@ async fn serve(app: App, listen: &str) -> Result<()> {
     expertise.abort();
     question_router.abort();
     insight_worker.abort();
+    import_worker.abort();
     // Let in-flight queries finish before the process exits.
     tokio::time::timeout(Duration::from_secs(10), store.close()).await.ok();
     tracing::info!("copse stopped");
