@@ -455,27 +455,30 @@ impl App {
         progress: Arc<dyn ImportProgress>,
     ) -> Result<ImportReport, ImportFailure> {
         let started = Instant::now();
-        // Checking pass: nothing is written unless the whole input reads.
-        progress.phase("checking", None);
-        let checked = {
+        // Checking pass: nothing is written unless the whole input reads
+        // (skipped for readers that check everything before their first
+        // record, like git's).
+        let total_records = if source.importer().checks_before_emitting() {
+            None
+        } else {
+            progress.phase("checking", None);
             let path = path.to_path_buf();
-            let progress = progress.clone();
-            tokio::task::spawn_blocking(move || {
-                let mut sink = CheckSink { records: 0, progress: progress.as_ref(), last_report: 0 };
+            let reporter = progress.clone();
+            let checked = tokio::task::spawn_blocking(move || {
+                let mut sink = CheckSink { records: 0, progress: reporter.as_ref(), last_report: 0 };
                 source.importer().read(&path, &mut sink)
             })
             .await
-            .map_err(|e| AppError::Internal(format!("the reader stopped: {e}")))?
-        };
-        let summary = match checked {
-            Ok(summary) => summary,
-            Err(error) => {
-                self.fail_run(run, &error.to_string()).await?;
-                return Err(ImportFailure::Input(error));
+            .map_err(|e| AppError::Internal(format!("the reader stopped: {e}")))?;
+            match checked {
+                Ok(summary) => Some(summary.records),
+                Err(error) => {
+                    self.fail_run(run, &error.to_string()).await?;
+                    return Err(ImportFailure::Input(error));
+                }
             }
         };
-        let total_records = summary.records;
-        progress.phase("loading", Some(total_records));
+        progress.phase("loading", total_records);
 
         // Loading pass: the reader thread feeds batches; this task writes.
         let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<Record>>(CHANNEL_BATCHES);
@@ -499,7 +502,7 @@ impl App {
             report.records += count;
             batch.records = report.records;
             batch.done_units = report.records;
-            batch.total_units = Some(total_records);
+            batch.total_units = total_records;
             let target = ImportTarget { run, community, source: source.name(), now: Timestamp::now().millis() };
             match self.store().apply_import_batch(target, &mut session, &batch).await {
                 Ok(BatchOutcome { added, already, people_created, warnings }) => {
@@ -513,7 +516,7 @@ impl App {
                     break;
                 }
             }
-            progress.advance(report.records, Some(total_records));
+            progress.advance(report.records, total_records);
         }
         // Dropping the receiver stops the reader if the writer failed.
         drop(receiver);
@@ -544,7 +547,7 @@ impl App {
                 run,
                 "done",
                 report.records,
-                Some(total_records),
+                Some(report.records),
                 report.records,
                 None,
                 Some(&warnings),
@@ -552,6 +555,84 @@ impl App {
             )
             .await?;
         Ok(report)
+    }
+}
+
+/// A person's identities with what each brought in, for the admin review.
+#[derive(Debug, Clone)]
+pub struct PersonIdentities {
+    pub person: copse_store::PersonSummary,
+    pub identities: Vec<copse_store::IdentityRow>,
+}
+
+impl App {
+    fn require_admin(viewer: &Viewer, what: &'static str) -> Result<PersonId, AppError> {
+        let me = viewer.require_person()?;
+        if !can(&viewer.actor, Action::Administer) {
+            return Err(AppError::Forbidden(what));
+        }
+        Ok(me)
+    }
+
+    /// People who look like the same person (administrators).
+    pub async fn look_alikes(&self, viewer: &Viewer, limit: usize) -> Result<Vec<copse_store::LookAlike>, AppError> {
+        Self::require_admin(viewer, "only administrators review identities")?;
+        Ok(self.store().look_alike_people(limit).await?)
+    }
+
+    /// A person and their identities (administrators).
+    pub async fn person_identities(&self, viewer: &Viewer, person: i64) -> Result<PersonIdentities, AppError> {
+        Self::require_admin(viewer, "only administrators review identities")?;
+        let summary = self.store().person_summary(person).await?.ok_or(AppError::NotFound("person"))?;
+        let identities = self.store().identities_of(PersonId(person)).await?;
+        Ok(PersonIdentities { person: summary, identities })
+    }
+
+    /// Confirms that `from` and `into` are one person: everything of `from`
+    /// moves to `into`. `from` must be a person an import created (no
+    /// account: a person who signs in is never merged away).
+    pub async fn merge_people(&self, viewer: &Viewer, from: i64, into: i64) -> Result<(), AppError> {
+        let me = Self::require_admin(viewer, "only administrators merge people")?;
+        if from == into {
+            return Err(AppError::invalid("into", "a person cannot be merged into themselves"));
+        }
+        let source = self.store().person_summary(from).await?.ok_or(AppError::NotFound("person"))?;
+        self.store().person_summary(into).await?.ok_or(AppError::NotFound("person"))?;
+        if source.has_account {
+            return Err(AppError::invalid(
+                "from",
+                format!(
+                    "{} signs in to copse; merge the other way round (keep the person with the account)",
+                    source.name
+                ),
+            ));
+        }
+        self.store().merge_people(from, into, me, Timestamp::now().millis()).await?;
+        Ok(())
+    }
+
+    /// Records that two look-alike people are different people.
+    pub async fn mark_people_distinct(&self, viewer: &Viewer, a: i64, b: i64) -> Result<(), AppError> {
+        let me = Self::require_admin(viewer, "only administrators review identities")?;
+        if a == b {
+            return Err(AppError::invalid("b", "pick two different people"));
+        }
+        self.store().mark_people_distinct(a, b, me, Timestamp::now().millis()).await?;
+        Ok(())
+    }
+
+    /// Takes an identity out of its person again (undoing a merge): it gets
+    /// a person of its own with everything imported under it. Returns the
+    /// new person's id.
+    pub async fn unmerge_identity(&self, viewer: &Viewer, identity: i64) -> Result<i64, AppError> {
+        let me = Self::require_admin(viewer, "only administrators unmerge identities")?;
+        let row = self.store().identity(identity).await?.ok_or(AppError::NotFound("identity"))?;
+        let base = handle_base(&Identity { key: row.key.clone(), name: row.name.clone(), email: row.email.clone() });
+        match self.store().unmerge_identity(identity, &base, me, Timestamp::now().millis()).await {
+            Ok(person) => Ok(person),
+            Err(copse_store::StoreError::Unsupported(message)) => Err(AppError::invalid("identity", message)),
+            Err(error) => Err(error.into()),
+        }
     }
 }
 

@@ -113,6 +113,13 @@ pub trait Importer: Send {
 
     /// Reads everything at `path` and hands the records to `sink` in order.
     fn read(&self, path: &Path, sink: &mut dyn Sink) -> Result<Summary, ImportError>;
+
+    /// True when the reader reads and checks its whole input before it
+    /// hands over the first record (so an error never follows a record):
+    /// the loader then skips its checking pass.
+    fn checks_before_emitting(&self) -> bool {
+        false
+    }
 }
 
 /// A sink that keeps every record, for tests and small inputs.

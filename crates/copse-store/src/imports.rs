@@ -131,7 +131,67 @@ pub struct ImportSession {
     threads: HashMap<String, (i64, Option<i64>, bool)>,
     /// post external id -> (post id, author person)
     recent_posts: HashMap<String, (i64, Option<i64>)>,
+    /// person -> the earliest membership time this run wrote for them
+    joined: HashMap<i64, i64>,
 }
+
+/// Rows per multi-row INSERT of bare activity: 200 rows of 8 parameters
+/// stay far below both databases' parameter limits.
+const ACTIVITY_ROWS: usize = 200;
+
+const INSERT_ACTIVITY_HEAD: &str = "INSERT INTO contributions (person_id, community_id, kind, at, reply_to_person, \
+     source, source_ref, identity_id) VALUES ";
+
+/// Built once, so the statement text is `'static` (sqlx runs static SQL
+/// only) and each connection prepares it once.
+static INSERT_ACTIVITY_MANY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    use std::fmt::Write as _;
+    let mut sql = String::from(INSERT_ACTIVITY_HEAD);
+    for row in 0..ACTIVITY_ROWS {
+        let b = row * 8;
+        if row > 0 {
+            sql.push_str(", ");
+        }
+        // Writing to a String cannot fail.
+        let _ = write!(
+            sql,
+            "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+            b + 1,
+            b + 2,
+            b + 3,
+            b + 4,
+            b + 5,
+            b + 6,
+            b + 7,
+            b + 8
+        );
+    }
+    sql.push_str(" ON CONFLICT (source, source_ref) DO NOTHING");
+    sql
+});
+
+/// External ids per existence check; shorter lists are padded with ''
+/// (never an external id).
+const LOOKUP_IDS: usize = 100;
+
+/// `SELECT external_id FROM import_items WHERE ... IN ($4, ..., $103)`.
+static FIND_ITEMS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let mut sql = String::from(
+        "SELECT external_id FROM import_items WHERE community_id = $1 AND source = $2 AND entity = $3 \
+         AND external_id IN (",
+    );
+    for i in 0..LOOKUP_IDS {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!("${}", i + 4));
+    }
+    sql.push(')');
+    sql
+});
+
+const INSERT_ACTIVITY_ONE: &str = "INSERT INTO contributions (person_id, community_id, kind, at, reply_to_person, \
+     source, source_ref, identity_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (source, source_ref) DO NOTHING";
 
 const RECENT_POSTS: usize = 200_000;
 
@@ -487,9 +547,11 @@ impl Store {
         // the transaction commits: a failed batch must leave no trace.
         let mut resolved: Vec<(i64, i64)> = Vec::with_capacity(batch.identities.len());
         let mut new_identities: Vec<((i64, String), (i64, i64))> = Vec::new();
-        let mut new_threads: Vec<(String, (i64, Option<i64>, bool))> = Vec::new();
-        let mut new_posts: Vec<(String, (i64, Option<i64>))> = Vec::new();
+        let mut new_threads: HashMap<String, (i64, Option<i64>, bool)> = HashMap::new();
+        let mut new_posts: HashMap<String, (i64, Option<i64>)> = HashMap::new();
         let mut first_seen: HashMap<i64, i64> = HashMap::new();
+        let mut activity: Vec<(i64, &str, i64, Option<i64>, String, i64)> = Vec::new();
+        let mut joined: Vec<(i64, i64)> = Vec::new();
         let community = target.community.0;
         with_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
@@ -505,6 +567,50 @@ impl Store {
                 }
                 resolved.push(pair);
                 new_identities.push((cache_key, pair));
+            }
+            // Which threads and posts of this batch an earlier import wrote:
+            // one query per hundred ids instead of one per item.
+            let mut written_before: HashSet<(&str, &str)> = HashSet::new();
+            for (entity, ids) in [
+                (
+                    "thread",
+                    batch
+                        .ops
+                        .iter()
+                        .filter_map(|op| match op {
+                            ImportOp::Thread { external_id, .. } if !session.threads.contains_key(external_id) => {
+                                Some(external_id.as_str())
+                            }
+                            _ => None,
+                        })
+                        .collect::<Vec<&str>>(),
+                ),
+                (
+                    "post",
+                    batch
+                        .ops
+                        .iter()
+                        .filter_map(|op| match op {
+                            ImportOp::Post { external_id, .. } => Some(external_id.as_str()),
+                            _ => None,
+                        })
+                        .collect::<Vec<&str>>(),
+                ),
+            ] {
+                for chunk in ids.chunks(LOOKUP_IDS) {
+                    let mut query = sqlx::query_scalar::<_, String>(FIND_ITEMS.as_str())
+                        .bind(community)
+                        .bind(target.source)
+                        .bind(entity);
+                    for i in 0..LOOKUP_IDS {
+                        query = query.bind(chunk.get(i).copied().unwrap_or(""));
+                    }
+                    for found in query.fetch_all(&mut *tx).await? {
+                        if let Some(id) = chunk.iter().find(|id| **id == found) {
+                            written_before.insert((entity, id));
+                        }
+                    }
+                }
             }
             let person_of = |index: usize| resolved[index].1;
             let identity_of = |index: usize| resolved[index].0;
@@ -589,19 +695,22 @@ impl Store {
                         outcome.added += 1;
                     }
                     ImportOp::Thread { external_id, kind, title, author, at, tags, body } => {
-                        if session.threads.contains_key(external_id)
-                            || new_threads.iter().any(|(e, _)| e == external_id)
-                        {
+                        if session.threads.contains_key(external_id) || new_threads.contains_key(external_id) {
                             outcome.already += 1;
                             continue;
                         }
-                        if let Some(existing) = find_item!(tx, target, "thread", external_id) {
+                        let existing = if written_before.contains(&("thread", external_id.as_str())) {
+                            find_item!(tx, target, "thread", external_id)
+                        } else {
+                            None
+                        };
+                        if let Some(existing) = existing {
                             let (author_id, thread_kind): (Option<i64>, String) =
                                 sqlx::query_as("SELECT author_id, kind FROM threads WHERE id = $1")
                                     .bind(existing)
                                     .fetch_one(&mut *tx)
                                     .await?;
-                            new_threads.push((external_id.clone(), (existing, author_id, thread_kind == "question")));
+                            new_threads.insert(external_id.clone(), (existing, author_id, thread_kind == "question"));
                             outcome.already += 1;
                             continue;
                         }
@@ -653,22 +762,22 @@ impl Store {
                         append_change!(tx, "thread", thread_id, *at);
                         append_change!(tx, "post", post_id, *at);
                         first_seen.entry(person).and_modify(|t| *t = (*t).min(*at)).or_insert(*at);
-                        new_threads.push((external_id.clone(), (thread_id, Some(person), *kind == "question")));
-                        new_posts.push((external_id.clone(), (post_id, Some(person))));
+                        new_threads.insert(external_id.clone(), (thread_id, Some(person), *kind == "question"));
+                        new_posts.insert(external_id.clone(), (post_id, Some(person)));
                         outcome.added += 1;
                     }
                     ImportOp::Post { external_id, thread, author, at, body, in_reply_to } => {
                         if session.recent_posts.contains_key(external_id)
-                            || new_posts.iter().any(|(e, _)| e == external_id)
-                            || find_item!(tx, target, "post", external_id).is_some()
+                            || new_posts.contains_key(external_id)
+                            || written_before.contains(&("post", external_id.as_str()))
                         {
                             outcome.already += 1;
                             continue;
                         }
                         let known_thread = match session.threads.get(thread) {
                             Some(found) => Some(*found),
-                            None => match new_threads.iter().find(|(e, _)| e == thread) {
-                                Some((_, found)) => Some(*found),
+                            None => match new_threads.get(thread) {
+                                Some(found) => Some(*found),
                                 None => match find_item!(tx, target, "thread", thread) {
                                     Some(id) => {
                                         let (author_id, thread_kind): (Option<i64>, String) =
@@ -677,7 +786,7 @@ impl Store {
                                                 .fetch_one(&mut *tx)
                                                 .await?;
                                         let found = (id, author_id, thread_kind == "question");
-                                        new_threads.push((thread.clone(), found));
+                                        new_threads.insert(thread.clone(), found);
                                         Some(found)
                                     }
                                     None => None,
@@ -695,11 +804,8 @@ impl Store {
                         // the source says, else the thread's author.
                         let mut replied_to = thread_author;
                         if let Some(parent) = in_reply_to.as_ref().filter(|p| *p != thread) {
-                            let cached = session
-                                .recent_posts
-                                .get(parent)
-                                .copied()
-                                .or_else(|| new_posts.iter().find(|(e, _)| e == parent).map(|(_, p)| *p));
+                            let cached =
+                                session.recent_posts.get(parent).copied().or_else(|| new_posts.get(parent).copied());
                             let parent_author = match cached {
                                 Some((_, author)) => author,
                                 None => match find_item!(tx, target, "post", parent) {
@@ -750,21 +856,21 @@ impl Store {
                         .await?;
                         append_change!(tx, "post", post_id, *at);
                         first_seen.entry(person).and_modify(|t| *t = (*t).min(*at)).or_insert(*at);
-                        new_posts.push((external_id.clone(), (post_id, Some(person))));
+                        new_posts.insert(external_id.clone(), (post_id, Some(person)));
                         outcome.added += 1;
                     }
                     ImportOp::Accepted { thread, post, at } => {
                         let thread_id = match session.threads.get(thread) {
                             Some((id, _, _)) => Some(*id),
-                            None => match new_threads.iter().find(|(e, _)| e == thread) {
-                                Some((_, (id, _, _))) => Some(*id),
+                            None => match new_threads.get(thread) {
+                                Some((id, _, _)) => Some(*id),
                                 None => find_item!(tx, target, "thread", thread),
                             },
                         };
                         let post_id = match session.recent_posts.get(post) {
                             Some((id, _)) => Some(*id),
-                            None => match new_posts.iter().find(|(e, _)| e == post) {
-                                Some((_, (id, _))) => Some(*id),
+                            None => match new_posts.get(post) {
+                                Some((id, _)) => Some(*id),
                                 None => find_item!(tx, target, "post", post),
                             },
                         };
@@ -823,30 +929,18 @@ impl Store {
                         outcome.added += 1;
                     }
                     ImportOp::Activity { external_id, who, kind, at, reply_to } => {
+                        // Written in multi-row statements after the loop.
                         let person = person_of(*who);
                         let reply_to = reply_to.map(person_of).filter(|p| *p != person);
-                        let written = sqlx::query(
-                            "INSERT INTO contributions (person_id, community_id, kind, at, reply_to_person, source, \
-                             source_ref, identity_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-                             ON CONFLICT (source, source_ref) DO NOTHING",
-                        )
-                        .bind(person)
-                        .bind(community)
-                        .bind(*kind)
-                        .bind(*at)
-                        .bind(reply_to)
-                        .bind(target.source)
-                        .bind(format!("{community}:{external_id}"))
-                        .bind(identity_of(*who))
-                        .execute(&mut *tx)
-                        .await?
-                        .rows_affected();
-                        if written == 1 {
-                            first_seen.entry(person).and_modify(|t| *t = (*t).min(*at)).or_insert(*at);
-                            outcome.added += 1;
-                        } else {
-                            outcome.already += 1;
-                        }
+                        first_seen.entry(person).and_modify(|t| *t = (*t).min(*at)).or_insert(*at);
+                        activity.push((
+                            person,
+                            *kind,
+                            *at,
+                            reply_to,
+                            format!("{community}:{external_id}"),
+                            identity_of(*who),
+                        ));
                     }
                     ImportOp::Mentorship { external_id, mentor, mentee, at } => {
                         let (mentor_person, mentee_person) = (person_of(*mentor), person_of(*mentee));
@@ -920,10 +1014,53 @@ impl Store {
                 }
             }
 
-            // Everyone who took part is a member, joined when they first did.
-            let mut people: Vec<(i64, i64)> = first_seen.into_iter().collect();
+            // Bare activity, ACTIVITY_ROWS rows per statement (the rest one
+            // by one); rows written before are skipped by the unique index.
+            let mut chunks = activity.chunks_exact(ACTIVITY_ROWS);
+            for chunk in &mut chunks {
+                let mut query = sqlx::query(INSERT_ACTIVITY_MANY.as_str());
+                for (person, kind, at, reply_to, source_ref, identity) in chunk {
+                    query = query
+                        .bind(*person)
+                        .bind(community)
+                        .bind(*kind)
+                        .bind(*at)
+                        .bind(*reply_to)
+                        .bind(target.source)
+                        .bind(source_ref)
+                        .bind(*identity);
+                }
+                let written = query.execute(&mut *tx).await?.rows_affected();
+                outcome.added += written;
+                outcome.already += chunk.len() as u64 - written;
+            }
+            for (person, kind, at, reply_to, source_ref, identity) in chunks.remainder() {
+                let written = sqlx::query(INSERT_ACTIVITY_ONE)
+                    .bind(*person)
+                    .bind(community)
+                    .bind(*kind)
+                    .bind(*at)
+                    .bind(*reply_to)
+                    .bind(target.source)
+                    .bind(source_ref)
+                    .bind(*identity)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                outcome.added += written;
+                outcome.already += 1 - written;
+            }
+
+            // Everyone who took part is a member, joined when they first did
+            // (written only when this run has not already recorded an
+            // earlier time for them).
+            let mut people: Vec<(i64, i64)> = first_seen
+                .into_iter()
+                .filter(|(person, at)| session.joined.get(person).is_none_or(|known| at < known))
+                .collect();
             people.sort_unstable();
-            for (person, at) in people {
+            for (person, at) in &people {
+                let (person, at) = (*person, *at);
                 sqlx::query(
                     "INSERT INTO memberships (community_id, person_id, role, status, created_at, updated_at) \
                      VALUES ($1, $2, 'member', 'active', $3, $4) ON CONFLICT (community_id, person_id) DO NOTHING",
@@ -943,6 +1080,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
+            joined.extend(people.iter().copied());
             sqlx::query(
                 "UPDATE import_runs SET status = 'loading', done_units = $2, total_units = $3, records = $4, \
                  added = added + $5, heartbeat_at = $6 WHERE id = $1",
@@ -958,12 +1096,80 @@ impl Store {
             tx.commit().await?;
         });
         session.identities.extend(new_identities);
+        session.joined.extend(joined);
         session.threads.extend(new_threads);
         if session.recent_posts.len() + new_posts.len() > RECENT_POSTS {
             session.recent_posts.clear();
         }
         session.recent_posts.extend(new_posts);
         Ok(outcome)
+    }
+
+    /// Row counts of the tables an import writes, for checks that a failed
+    /// import lost and added nothing, and for import summaries.
+    pub async fn import_row_counts(&self) -> Result<Vec<(&'static str, i64)>, StoreError> {
+        const TABLES: [(&str, &str); 11] = [
+            ("people", "SELECT COUNT(*) FROM people"),
+            ("identities", "SELECT COUNT(*) FROM identities"),
+            ("threads", "SELECT COUNT(*) FROM threads"),
+            ("thread_tags", "SELECT COUNT(*) FROM thread_tags"),
+            ("posts", "SELECT COUNT(*) FROM posts"),
+            ("contributions", "SELECT COUNT(*) FROM contributions"),
+            ("memberships", "SELECT COUNT(*) FROM memberships"),
+            ("mentorships", "SELECT COUNT(*) FROM mentorships"),
+            ("import_items", "SELECT COUNT(*) FROM import_items"),
+            ("activity_daily", "SELECT COALESCE(SUM(n), 0) FROM activity_daily"),
+            ("activity_pairs", "SELECT COALESCE(SUM(n), 0) FROM activity_pairs"),
+        ];
+        let mut counts = Vec::with_capacity(TABLES.len());
+        for (table, sql) in TABLES {
+            let n: i64 = with_pool!(self, |pool| sqlx::query_scalar(sql).fetch_one(pool).await?);
+            counts.push((table, n));
+        }
+        Ok(counts)
+    }
+
+    /// What a community's activity record holds, by kind: (kind, records,
+    /// distinct people, first, last).
+    pub async fn community_activity_by_kind(
+        &self,
+        community: CommunityId,
+    ) -> Result<Vec<(String, i64, i64, i64, i64)>, StoreError> {
+        Ok(with_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT kind, COUNT(*), COUNT(DISTINCT person_id), MIN(at), MAX(at) FROM contributions \
+                 WHERE community_id = $1 GROUP BY kind ORDER BY kind",
+            )
+            .bind(community.0)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// Distinct people with any of `kinds` in a community.
+    pub async fn community_people_with_kinds(&self, community: CommunityId, kinds: &[&str]) -> Result<i64, StoreError> {
+        let mut people: HashSet<i64> = HashSet::new();
+        for kind in kinds {
+            let rows: Vec<i64> = with_pool!(self, |pool| {
+                sqlx::query_scalar("SELECT DISTINCT person_id FROM contributions WHERE community_id = $1 AND kind = $2")
+                    .bind(community.0)
+                    .bind(*kind)
+                    .fetch_all(pool)
+                    .await?
+            });
+            people.extend(rows);
+        }
+        Ok(people.len() as i64)
+    }
+
+    /// A community's mentorships as (mentor, mentee) person pairs.
+    pub async fn community_mentorship_pairs(&self, community: CommunityId) -> Result<Vec<(i64, i64)>, StoreError> {
+        Ok(with_pool!(self, |pool| {
+            sqlx::query_as("SELECT mentor_id, mentee_id FROM mentorships WHERE community_id = $1 ORDER BY 1, 2")
+                .bind(community.0)
+                .fetch_all(pool)
+                .await?
+        }))
     }
 
     /// Every identity of a person.

@@ -80,7 +80,7 @@ pub fn index(path: &Path, max_line_bytes: usize, max_object_bytes: usize) -> Res
     let options = gix_pack::bundle::write::Options {
         // One thread: indexing is not the bottleneck, and 1 keeps the
         // reader's footprint small on shared machines.
-        thread_limit: None,
+        thread_limit: Some(1),
         // Checks the pack's trailing checksum, so flipped bytes are caught.
         iteration_mode: gix_pack::data::input::Mode::Verify,
         alloc_limit_bytes: Some(max_object_bytes),

@@ -75,6 +75,12 @@ impl Importer for GitImporter {
         Source::Git
     }
 
+    /// Every commit is read (and every object checked) before the first
+    /// record is handed over, so the loader needs no checking pass.
+    fn checks_before_emitting(&self) -> bool {
+        true
+    }
+
     fn read(&self, path: &Path, sink: &mut dyn Sink) -> Result<Summary, ImportError> {
         let metadata = std::fs::metadata(path).map_err(|e| ImportError::io(path, &e))?;
         if metadata.is_dir() {
@@ -90,9 +96,7 @@ impl Importer for GitImporter {
                 "not a git repository or bundle (a bundle starts with '# v2 git bundle' or '# v3 git bundle')",
             ));
         }
-        let t = std::time::Instant::now();
         let indexed = bundle::index(path, self.max_line_bytes, self.max_object_bytes)?;
-        eprintln!("TIMING index {:?}", t.elapsed());
         let head = indexed.refs.iter().find(|(name, _)| name == "HEAD").map(|(_, id)| *id);
         Walk::new(self, path, &indexed.objects).run(&indexed.refs, head, sink)
     }
@@ -241,9 +245,7 @@ impl<'a, O: Find + FindHeader> Walk<'a, O> {
             Some(head) => self.mailmap(head)?,
             None => gix_mailmap::Snapshot::default(),
         };
-        let t = std::time::Instant::now();
         let commits = self.reachable(starts, &mailmap)?;
-        eprintln!("TIMING walk {:?}", t.elapsed());
         let total = commits.len() as u64;
         sink.progress(0, Some(total));
         for (done, commit) in commits.iter().enumerate() {
@@ -262,31 +264,26 @@ impl<'a, O: Find + FindHeader> Walk<'a, O> {
     }
 
     /// Reads object `id` after checking it exists, has `kind` and is within
-    /// the size cap; the data is in `self.buffer`. `what` names it in errors.
+    /// the size cap; the data is in `self.buffer`. `what` names it in errors
+    /// ("commit", "tag"), followed by its id.
     fn load(&mut self, id: &ObjectId, kind: gix::objs::Kind, what: &str) -> Result<(), ImportError> {
-        let entry = Position::Entry(id.to_string());
+        let fail = |message: String| ImportError::at(self.path, Position::Entry(id.to_string()), message);
         let header = self
             .objects
             .try_header(id)
-            .map_err(|e| ImportError::at(self.path, entry.clone(), format!("cannot read {what}: {e}")))?
-            .ok_or_else(|| {
-                ImportError::at(self.path, entry.clone(), format!("{what} is missing from the object database"))
-            })?;
+            .map_err(|e| fail(format!("cannot read {what} {id}: {e}")))?
+            .ok_or_else(|| fail(format!("{what} {id} is missing from the object database")))?;
         if header.kind != kind {
-            return Err(ImportError::at(self.path, entry, format!("{what} is a {}, not a {kind}", header.kind)));
+            return Err(fail(format!("{what} {id} is a {}, not a {kind}", header.kind)));
         }
-        if header.size > self.importer.max_object_bytes as u64 {
-            let max = self.importer.max_object_bytes;
-            return Err(ImportError::at(
-                self.path,
-                entry,
-                format!("{what} is {} bytes, over the {max}-byte limit", header.size),
-            ));
+        let max = self.importer.max_object_bytes;
+        if header.size > max as u64 {
+            return Err(fail(format!("{what} {id} is {} bytes, over the {max}-byte limit", header.size)));
         }
         self.objects
             .try_find(id, &mut self.buffer)
-            .map_err(|e| ImportError::at(self.path, entry.clone(), format!("cannot read {what}: {e}")))?
-            .ok_or_else(|| ImportError::at(self.path, entry, format!("{what} is missing from the object database")))?;
+            .map_err(|e| fail(format!("cannot read {what} {id}: {e}")))?
+            .ok_or_else(|| fail(format!("{what} {id} is missing from the object database")))?;
         Ok(())
     }
 
@@ -316,7 +313,7 @@ impl<'a, O: Find + FindHeader> Walk<'a, O> {
             match header.kind {
                 gix::objs::Kind::Commit => return Ok(Some(id)),
                 gix::objs::Kind::Tag => {
-                    self.load(&id, gix::objs::Kind::Tag, &format!("tag {id} of {name}"))?;
+                    self.load(&id, gix::objs::Kind::Tag, &format!("tag (of {name})"))?;
                     let tag = gix::objs::TagRef::from_bytes(&self.buffer, gix::hash::Kind::Sha1).map_err(|e| {
                         ImportError::at(self.path, Position::Entry(id.to_string()), format!("malformed tag: {e}"))
                     })?;
@@ -334,13 +331,13 @@ impl<'a, O: Find + FindHeader> Walk<'a, O> {
         let Some(head) = self.peel_to_commit("HEAD", head)? else {
             return Ok(gix_mailmap::Snapshot::default());
         };
-        self.load(&head, gix::objs::Kind::Commit, &format!("commit {head}"))?;
+        self.load(&head, gix::objs::Kind::Commit, "commit")?;
         let tree = gix::objs::CommitRef::from_bytes(&self.buffer, gix::hash::Kind::Sha1)
             .map_err(|e| {
                 ImportError::at(self.path, Position::Entry(head.to_string()), format!("malformed commit: {e}"))
             })?
             .tree();
-        self.load(&tree, gix::objs::Kind::Tree, &format!("tree {tree}"))?;
+        self.load(&tree, gix::objs::Kind::Tree, "tree")?;
         let entries = gix::objs::TreeRef::from_bytes(&self.buffer, gix::hash::Kind::Sha1).map_err(|e| {
             ImportError::at(self.path, Position::Entry(tree.to_string()), format!("malformed tree: {e}"))
         })?;
@@ -391,7 +388,7 @@ impl<'a, O: Find + FindHeader> Walk<'a, O> {
         parents: &mut Vec<ObjectId>,
     ) -> Result<Commit, ImportError> {
         let at_commit = || Position::Entry(id.to_string());
-        self.load(&id, gix::objs::Kind::Commit, &format!("commit {id}"))?;
+        self.load(&id, gix::objs::Kind::Commit, "commit")?;
         // The buffer is taken for the time the decoded commit borrows it.
         let buffer = std::mem::take(&mut self.buffer);
         let result = self.keep_commit(id, &buffer, mailmap, parents);
