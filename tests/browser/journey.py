@@ -61,7 +61,7 @@ WORKSHOP = "Async Rust deep dive"
 MARKER = "quokkaflux"
 WIDTHS = [(1280, 900), (390, 844)]
 # Areas with their own steps module (steps_<area>.py), run in this order.
-AREAS = ["expertise", "mentoring", "recognition", "surveys", "organization", "insight"]
+AREAS = ["expertise", "mentoring", "recognition", "surveys", "organization", "insight", "imports"]
 MAX_SHOT_HEIGHT = 6000
 FAILING_IMPACTS = {"serious", "critical"}
 

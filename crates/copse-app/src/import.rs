@@ -242,7 +242,9 @@ impl Normalizer {
         index: &mut std::collections::HashMap<(i64, String), usize>,
         who: &Identity,
     ) -> usize {
-        let scope = if who.email.is_some() { 0 } else { self.community.0 };
+        // Known by e-mail (the key is the address): global; known by a
+        // source's user id (even with an e-mail on the profile): scoped.
+        let scope = if who.email.as_deref() == Some(who.key.as_str()) { 0 } else { self.community.0 };
         let key = (scope, who.key.clone());
         if let Some(i) = index.get(&key) {
             // A later record may know the name the first did not.
@@ -401,17 +403,30 @@ impl App {
                 self.fail_run(run.id, "the run names no file").await?;
                 continue;
             };
-            let progress: Arc<dyn ImportProgress> = Arc::new(QuietProgress);
+            let progress: Arc<dyn ImportProgress> = Arc::new(RunProgress {
+                app: self.clone(),
+                run: run.id,
+                runtime: tokio::runtime::Handle::current(),
+                checking: Mutex::new(None),
+            });
             let outcome =
                 self.run_import(run.id, CommunityId(run.community_id), source, Path::new(&path), progress).await;
             if let Err(error) = &outcome {
                 tracing::warn!(run = run.id, %error, "import failed");
             }
-            // An uploaded file lives in the uploads directory; remove it.
+            // An uploaded file (or a dump's directory) lives in the uploads
+            // directory; remove it.
             if let Some(dir) = self.config().import_upload_dir.as_ref()
                 && Path::new(&path).starts_with(dir)
             {
-                let _ = std::fs::remove_file(&path);
+                let removed = if Path::new(&path).is_dir() {
+                    std::fs::remove_dir_all(&path)
+                } else {
+                    std::fs::remove_file(&path)
+                };
+                if let Err(error) = removed {
+                    tracing::warn!(run = run.id, %error, "could not remove the uploaded file");
+                }
             }
         }
         Ok(ran)
@@ -632,6 +647,43 @@ impl App {
             Ok(person) => Ok(person),
             Err(copse_store::StoreError::Unsupported(message)) => Err(AppError::invalid("identity", message)),
             Err(error) => Err(error.into()),
+        }
+    }
+}
+
+/// The background job's progress: during the checking pass (which runs on
+/// a blocking thread and writes nothing else) it records how far the check
+/// is and keeps the run's heartbeat, at most once a second, so the progress
+/// view moves and no other process takes the run for interrupted. The
+/// loading pass records progress with each batch.
+struct RunProgress {
+    app: App,
+    run: i64,
+    runtime: tokio::runtime::Handle,
+    /// Set while checking: when progress was last written.
+    checking: Mutex<Option<Instant>>,
+}
+
+impl ImportProgress for RunProgress {
+    fn phase(&self, name: &str, _total: Option<u64>) {
+        if let Ok(mut checking) = self.checking.lock() {
+            *checking = (name == "checking").then(|| Instant::now() - std::time::Duration::from_secs(2));
+        }
+    }
+
+    fn advance(&self, done: u64, total: Option<u64>) {
+        let Ok(mut checking) = self.checking.lock() else { return };
+        let Some(last) = checking.as_mut() else { return };
+        if last.elapsed() < std::time::Duration::from_secs(1) {
+            return;
+        }
+        *last = Instant::now();
+        let now = Timestamp::now().millis();
+        let written = self
+            .runtime
+            .block_on(self.app.store().update_import_run(self.run, "checking", done, total, 0, None, None, now));
+        if let Err(error) = written {
+            tracing::warn!(run = self.run, %error, "could not record import progress");
         }
     }
 }

@@ -45,7 +45,10 @@ mod surveys;
 pub use accounts::{ApiTokenView, Credentials, NewAccount, SessionToken, Viewer};
 pub use calendars::*;
 pub use communities::*;
-pub use copse_store::{Backend, CommunityFilter, MAX_TEAM_CHOICES, PeopleFilter, Store, StoreError, StoreOptions};
+pub use copse_store::{
+    Backend, CommunityFilter, IdentityRow, ImportRunRow, LookAlike, MAX_TEAM_CHOICES, PeopleFilter, PersonSummary,
+    Store, StoreError, StoreOptions,
+};
 pub use discussions::*;
 pub use error::AppError;
 pub use events::*;

@@ -135,12 +135,16 @@ pub struct ImportSession {
     joined: HashMap<i64, i64>,
 }
 
-/// Rows per multi-row INSERT of bare activity: 200 rows of 8 parameters
+/// One bare activity row as bound: person, kind, at, replied-to person,
+/// source_ref, identity, replied-to identity.
+type ActivityRow<'a> = (i64, &'a str, i64, Option<i64>, String, i64, Option<i64>);
+
+/// Rows per multi-row INSERT of bare activity: 200 rows of 9 parameters
 /// stay far below both databases' parameter limits.
 const ACTIVITY_ROWS: usize = 200;
 
 const INSERT_ACTIVITY_HEAD: &str = "INSERT INTO contributions (person_id, community_id, kind, at, reply_to_person, \
-     source, source_ref, identity_id) VALUES ";
+     source, source_ref, identity_id, reply_identity_id) VALUES ";
 
 /// Built once, so the statement text is `'static` (sqlx runs static SQL
 /// only) and each connection prepares it once.
@@ -148,14 +152,14 @@ static INSERT_ACTIVITY_MANY: std::sync::LazyLock<String> = std::sync::LazyLock::
     use std::fmt::Write as _;
     let mut sql = String::from(INSERT_ACTIVITY_HEAD);
     for row in 0..ACTIVITY_ROWS {
-        let b = row * 8;
+        let b = row * 9;
         if row > 0 {
             sql.push_str(", ");
         }
         // Writing to a String cannot fail.
         let _ = write!(
             sql,
-            "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+            "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
             b + 1,
             b + 2,
             b + 3,
@@ -163,7 +167,8 @@ static INSERT_ACTIVITY_MANY: std::sync::LazyLock<String> = std::sync::LazyLock::
             b + 5,
             b + 6,
             b + 7,
-            b + 8
+            b + 8,
+            b + 9
         );
     }
     sql.push_str(" ON CONFLICT (source, source_ref) DO NOTHING");
@@ -191,7 +196,8 @@ static FIND_ITEMS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
 });
 
 const INSERT_ACTIVITY_ONE: &str = "INSERT INTO contributions (person_id, community_id, kind, at, reply_to_person, \
-     source, source_ref, identity_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (source, source_ref) DO NOTHING";
+     source, source_ref, identity_id, reply_identity_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+     ON CONFLICT (source, source_ref) DO NOTHING";
 
 const RECENT_POSTS: usize = 200_000;
 
@@ -272,7 +278,7 @@ fn post_kind(question: bool, opening: bool) -> &'static str {
 
 /// Resolves `$ident` (an [`ImportIdentity`]) to (identity id, person id)
 /// inside transaction `$tx`, creating the person and identity when new.
-/// Evaluates to `((identity, person), created)`.
+/// Evaluates to `((identity, person), person created, identity inserted)`.
 macro_rules! resolve_identity {
     ($tx:expr, $source:expr, $now:expr, $ident:expr) => {{
         let ident: &ImportIdentity = $ident;
@@ -284,7 +290,7 @@ macro_rules! resolve_identity {
                 .fetch_optional(&mut *$tx)
                 .await?;
         match found {
-            Some(pair) => (pair, false),
+            Some(pair) => (pair, false, false),
             None => {
                 // The same e-mail is the same person, in any source and for
                 // people who signed up themselves.
@@ -352,7 +358,7 @@ macro_rules! resolve_identity {
                 .bind($now)
                 .fetch_one(&mut *$tx)
                 .await?;
-                ((id, person), created)
+                ((id, person), created, true)
             }
         }
     }};
@@ -418,7 +424,9 @@ macro_rules! move_person_rows {
 }
 
 impl Store {
-    /// Starts an import run (status `checking`).
+    /// Starts an import run with `status` (`checking` from the terminal,
+    /// `queued` for the background job).
+    #[allow(clippy::too_many_arguments)]
     pub async fn create_import_run(
         &self,
         community: CommunityId,
@@ -546,11 +554,13 @@ impl Store {
         // Identities resolved in this batch go into the session only once
         // the transaction commits: a failed batch must leave no trace.
         let mut resolved: Vec<(i64, i64)> = Vec::with_capacity(batch.identities.len());
+        // Identities (by index) this batch inserted: their profiles are new.
+        let mut fresh: HashSet<usize> = HashSet::new();
         let mut new_identities: Vec<((i64, String), (i64, i64))> = Vec::new();
         let mut new_threads: HashMap<String, (i64, Option<i64>, bool)> = HashMap::new();
         let mut new_posts: HashMap<String, (i64, Option<i64>)> = HashMap::new();
         let mut first_seen: HashMap<i64, i64> = HashMap::new();
-        let mut activity: Vec<(i64, &str, i64, Option<i64>, String, i64)> = Vec::new();
+        let mut activity: Vec<ActivityRow<'_>> = Vec::new();
         let mut joined: Vec<(i64, i64)> = Vec::new();
         let community = target.community.0;
         with_pool!(self, |pool| {
@@ -561,9 +571,12 @@ impl Store {
                     resolved.push(*pair);
                     continue;
                 }
-                let (pair, created) = resolve_identity!(tx, target.source, target.now, ident);
+                let (pair, created, inserted) = resolve_identity!(tx, target.source, target.now, ident);
                 if created {
                     outcome.people_created += 1;
+                }
+                if inserted {
+                    fresh.insert(resolved.len());
                 }
                 resolved.push(pair);
                 new_identities.push((cache_key, pair));
@@ -619,10 +632,13 @@ impl Store {
                 match op {
                     ImportOp::Person { who, team, location, time_zone, skills, authoritative } => {
                         let person = person_of(*who);
-                        if *authoritative {
+                        // Only what changes is written (and fed to search),
+                        // so reading the same directory again touches nothing.
+                        let mut changed = if *authoritative {
                             sqlx::query(
                                 "UPDATE people SET team = $2, location = $3, time_zone = COALESCE($4, time_zone), \
-                                 updated_at = $5 WHERE id = $1",
+                                 updated_at = $5 WHERE id = $1 \
+                                 AND (team <> $2 OR location <> $3 OR ($4 IS NOT NULL AND time_zone <> $4))",
                             )
                             .bind(person)
                             .bind(team)
@@ -630,14 +646,16 @@ impl Store {
                             .bind(time_zone)
                             .bind(target.now)
                             .execute(&mut *tx)
-                            .await?;
+                            .await?
+                            .rows_affected()
                         } else {
                             sqlx::query(
                                 "UPDATE people SET \
                                  team = CASE WHEN team = '' THEN $2 ELSE team END, \
                                  location = CASE WHEN location = '' THEN $3 ELSE location END, \
                                  time_zone = CASE WHEN time_zone = 'UTC' AND $4 IS NOT NULL THEN $4 ELSE time_zone END, \
-                                 updated_at = $5 WHERE id = $1",
+                                 updated_at = $5 WHERE id = $1 AND ((team = '' AND $2 <> '') \
+                                 OR (location = '' AND $3 <> '') OR (time_zone = 'UTC' AND $4 IS NOT NULL AND $4 <> 'UTC'))",
                             )
                             .bind(person)
                             .bind(team)
@@ -645,10 +663,11 @@ impl Store {
                             .bind(time_zone)
                             .bind(target.now)
                             .execute(&mut *tx)
-                            .await?;
-                        }
+                            .await?
+                            .rows_affected()
+                        };
                         for (name, level) in skills {
-                            sqlx::query(
+                            changed += sqlx::query(
                                 "INSERT INTO person_skills (person_id, skill, level, skill_key) VALUES ($1, $2, $3, $4) \
                                  ON CONFLICT DO NOTHING",
                             )
@@ -657,7 +676,12 @@ impl Store {
                             .bind(level)
                             .bind(skill_key(name))
                             .execute(&mut *tx)
-                            .await?;
+                            .await?
+                            .rows_affected();
+                        }
+                        if changed == 0 && !fresh.contains(who) {
+                            outcome.already += 1;
+                            continue;
                         }
                         // The directory's search text, as the profile editor writes it.
                         let (handle, name): (String, String) =
@@ -692,7 +716,11 @@ impl Store {
                             .execute(&mut *tx)
                             .await?;
                         append_change!(tx, "person", person, target.now);
-                        outcome.added += 1;
+                        if fresh.contains(who) {
+                            outcome.added += 1;
+                        } else {
+                            outcome.already += 1;
+                        }
                     }
                     ImportOp::Thread { external_id, kind, title, author, at, tags, body } => {
                         if session.threads.contains_key(external_id) || new_threads.contains_key(external_id) {
@@ -803,6 +831,9 @@ impl Store {
                         // Who this reply went to: the post it answers when
                         // the source says, else the thread's author.
                         let mut replied_to = thread_author;
+                        // The replied-to post's external id (the thread's
+                        // opening post shares the thread's), for its identity.
+                        let mut replied_post: &str = thread;
                         if let Some(parent) = in_reply_to.as_ref().filter(|p| *p != thread) {
                             let cached =
                                 session.recent_posts.get(parent).copied().or_else(|| new_posts.get(parent).copied());
@@ -819,6 +850,7 @@ impl Store {
                             };
                             if parent_author.is_some() {
                                 replied_to = parent_author;
+                                replied_post = parent;
                             }
                         }
                         let reply_to = replied_to.filter(|p| *p != person);
@@ -843,7 +875,9 @@ impl Store {
                         remember_item!(tx, target, "post", external_id, post_id, identity_of(*author));
                         sqlx::query(
                             "INSERT INTO contributions (person_id, community_id, kind, at, reply_to_person, source, \
-                             source_ref, identity_id) VALUES ($1, $2, $3, $4, $5, 'copse', $6, $7)",
+                             source_ref, identity_id, reply_identity_id) VALUES ($1, $2, $3, $4, $5, 'copse', $6, $7, \
+                             (SELECT identity_id FROM import_items WHERE community_id = $2 AND source = $8 \
+                              AND entity = 'post' AND external_id = $9))",
                         )
                         .bind(person)
                         .bind(community)
@@ -852,6 +886,8 @@ impl Store {
                         .bind(reply_to)
                         .bind(format!("post:{post_id}"))
                         .bind(identity_of(*author))
+                        .bind(target.source)
+                        .bind(reply_to.map(|_| replied_post))
                         .execute(&mut *tx)
                         .await?;
                         append_change!(tx, "post", post_id, *at);
@@ -914,7 +950,10 @@ impl Store {
                             .flatten();
                             sqlx::query(
                                 "INSERT INTO contributions (person_id, community_id, kind, at, reply_to_person, \
-                                 source, source_ref, identity_id) VALUES ($1, $2, 'accepted-answer', $3, $4, 'copse', $5, $6) \
+                                 source, source_ref, identity_id, reply_identity_id) \
+                                 VALUES ($1, $2, 'accepted-answer', $3, $4, 'copse', $5, $6, \
+                                 (SELECT identity_id FROM import_items WHERE community_id = $2 AND source = $7 \
+                                  AND entity = 'thread' AND external_id = $8)) \
                                  ON CONFLICT (source, source_ref) DO NOTHING",
                             )
                             .bind(author)
@@ -923,6 +962,8 @@ impl Store {
                             .bind(asker.filter(|a| *a != author))
                             .bind(format!("accept:{thread_id}"))
                             .bind(identity)
+                            .bind(target.source)
+                            .bind(asker.filter(|a| *a != author).map(|_| thread.as_str()))
                             .execute(&mut *tx)
                             .await?;
                         }
@@ -931,15 +972,16 @@ impl Store {
                     ImportOp::Activity { external_id, who, kind, at, reply_to } => {
                         // Written in multi-row statements after the loop.
                         let person = person_of(*who);
-                        let reply_to = reply_to.map(person_of).filter(|p| *p != person);
+                        let replied = reply_to.filter(|r| person_of(*r) != person);
                         first_seen.entry(person).and_modify(|t| *t = (*t).min(*at)).or_insert(*at);
                         activity.push((
                             person,
                             *kind,
                             *at,
-                            reply_to,
+                            replied.map(person_of),
                             format!("{community}:{external_id}"),
                             identity_of(*who),
+                            replied.map(identity_of),
                         ));
                     }
                     ImportOp::Mentorship { external_id, mentor, mentee, at } => {
@@ -996,7 +1038,8 @@ impl Store {
                         );
                         sqlx::query(
                             "INSERT INTO contributions (person_id, community_id, kind, at, reply_to_person, source, \
-                             source_ref, identity_id) VALUES ($1, $2, 'mentorship-session', $3, $4, $5, $6, $7) \
+                             source_ref, identity_id, reply_identity_id) \
+                             VALUES ($1, $2, 'mentorship-session', $3, $4, $5, $6, $7, $8) \
                              ON CONFLICT (source, source_ref) DO NOTHING",
                         )
                         .bind(mentor_person)
@@ -1006,6 +1049,7 @@ impl Store {
                         .bind(target.source)
                         .bind(format!("{community}:{external_id}"))
                         .bind(identity_of(*mentor))
+                        .bind(identity_of(*mentee))
                         .execute(&mut *tx)
                         .await?;
                         first_seen.entry(mentor_person).and_modify(|t| *t = (*t).min(*at)).or_insert(*at);
@@ -1019,7 +1063,7 @@ impl Store {
             let mut chunks = activity.chunks_exact(ACTIVITY_ROWS);
             for chunk in &mut chunks {
                 let mut query = sqlx::query(INSERT_ACTIVITY_MANY.as_str());
-                for (person, kind, at, reply_to, source_ref, identity) in chunk {
+                for (person, kind, at, reply_to, source_ref, identity, reply_identity) in chunk {
                     query = query
                         .bind(*person)
                         .bind(community)
@@ -1028,13 +1072,14 @@ impl Store {
                         .bind(*reply_to)
                         .bind(target.source)
                         .bind(source_ref)
-                        .bind(*identity);
+                        .bind(*identity)
+                        .bind(*reply_identity);
                 }
                 let written = query.execute(&mut *tx).await?.rows_affected();
                 outcome.added += written;
                 outcome.already += chunk.len() as u64 - written;
             }
-            for (person, kind, at, reply_to, source_ref, identity) in chunks.remainder() {
+            for (person, kind, at, reply_to, source_ref, identity, reply_identity) in chunks.remainder() {
                 let written = sqlx::query(INSERT_ACTIVITY_ONE)
                     .bind(*person)
                     .bind(community)
@@ -1044,6 +1089,7 @@ impl Store {
                     .bind(target.source)
                     .bind(source_ref)
                     .bind(*identity)
+                    .bind(*reply_identity)
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();
@@ -1401,17 +1447,12 @@ impl Store {
             .bind(new_person)
             .execute(&mut *tx)
             .await?;
-            // Replies to the identity's posts now go to the new person.
-            sqlx::query(
-                "UPDATE contributions SET reply_to_person = $2 WHERE reply_to_person = $3 AND source = 'copse' \
-                 AND source_ref IN (SELECT 'post:' || CAST(p.id AS TEXT) FROM posts p WHERE p.thread_id IN \
-                 (SELECT entity_id FROM import_items WHERE identity_id = $1 AND entity = 'thread'))",
-            )
-            .bind(identity)
-            .bind(new_person)
-            .bind(old_person)
-            .execute(&mut *tx)
-            .await?;
+            // What was done in reply to the identity now goes to the new person.
+            sqlx::query("UPDATE contributions SET reply_to_person = $2 WHERE reply_identity_id = $1")
+                .bind(identity)
+                .bind(new_person)
+                .execute(&mut *tx)
+                .await?;
             sqlx::query(
                 "INSERT INTO memberships (community_id, person_id, role, status, created_at, updated_at) \
                  SELECT community_id, $2, 'member', 'active', MIN(at), $3 FROM contributions WHERE identity_id = $1 \

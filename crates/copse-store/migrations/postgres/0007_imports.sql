@@ -42,10 +42,13 @@ CREATE TABLE import_items (
 );
 CREATE INDEX import_items_identity ON import_items (identity_id) WHERE identity_id IS NOT NULL;
 
--- The activity record remembers the identity of imported rows for unmerges
--- (only imported rows carry one, hence the partial index).
+-- The activity record remembers the identities of imported rows, whose and
+-- to whom, for unmerges (only imported rows carry them, hence the partial
+-- indexes).
 ALTER TABLE contributions ADD COLUMN identity_id BIGINT REFERENCES identities (id) ON DELETE SET NULL;
+ALTER TABLE contributions ADD COLUMN reply_identity_id BIGINT REFERENCES identities (id) ON DELETE SET NULL;
 CREATE INDEX contributions_identity ON contributions (identity_id) WHERE identity_id IS NOT NULL;
+CREATE INDEX contributions_reply_identity ON contributions (reply_identity_id) WHERE reply_identity_id IS NOT NULL;
 
 -- One row per import, from the CLI or the admin UI's background job:
 -- status queued -> checking -> loading -> done | failed. A row left in

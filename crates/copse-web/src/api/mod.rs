@@ -9,6 +9,7 @@ mod communities;
 mod discussions;
 mod events;
 mod expertise;
+mod imports;
 mod insight;
 mod mentoring;
 mod organization;
@@ -67,6 +68,7 @@ pub fn routes() -> Router<WebState> {
         .merge(surveys::routes())
         .merge(organization::routes())
         .merge(insight::routes())
+        .merge(imports::routes())
         .fallback(crate::error::not_found)
 }
 
@@ -139,6 +141,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(surveys::Doc::openapi());
     doc.merge(organization::Doc::openapi());
     doc.merge(insight::Doc::openapi());
+    doc.merge(imports::Doc::openapi());
     doc
 }
 

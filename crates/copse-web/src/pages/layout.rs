@@ -15,6 +15,8 @@ pub struct NavUser {
     pub name: String,
     pub initials: String,
     pub can_browse_people: bool,
+    /// Shows the administration link (imports, identities, thresholds).
+    pub is_admin: bool,
 }
 
 /// Data for `base.html`.
@@ -44,6 +46,7 @@ impl Layout {
                 name: v.name.clone(),
                 initials: initials(&v.name),
                 can_browse_people: can(&v.actor, Action::ViewPeople),
+                is_admin: can(&v.actor, Action::Administer),
             }),
             csrf: csrf.to_string(),
             section,

@@ -7,6 +7,7 @@ mod discussions;
 mod events;
 mod expertise;
 mod home;
+mod imports;
 pub mod insight;
 pub(crate) mod kudos_export;
 pub mod layout;
@@ -79,5 +80,8 @@ pub fn routes(state: WebState) -> Router<WebState> {
         .merge(organization::routes())
         .merge(insight::routes())
         .merge(value::routes())
+        .merge(imports::routes())
         .layer(axum::middleware::from_fn_with_state(state, require_csrf))
+        // After the layer: the upload checks its own CSRF field (multipart).
+        .merge(imports::upload_routes())
 }
