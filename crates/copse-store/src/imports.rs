@@ -938,13 +938,15 @@ impl Store {
                         .fetch_one(&mut *tx)
                         .await?;
                         if let Some(author) = answer_author {
+                            // By external id: the key's order (an entity_id
+                            // filter would scan every imported post).
                             let identity: Option<i64> = sqlx::query_scalar(
                                 "SELECT identity_id FROM import_items WHERE community_id = $1 AND source = $2 \
-                                 AND entity = 'post' AND entity_id = $3",
+                                 AND entity = 'post' AND external_id = $3",
                             )
                             .bind(community)
                             .bind(target.source)
-                            .bind(post_id)
+                            .bind(post)
                             .fetch_optional(&mut *tx)
                             .await?
                             .flatten();
@@ -1164,8 +1166,8 @@ impl Store {
             ("memberships", "SELECT COUNT(*) FROM memberships"),
             ("mentorships", "SELECT COUNT(*) FROM mentorships"),
             ("import_items", "SELECT COUNT(*) FROM import_items"),
-            ("activity_daily", "SELECT COALESCE(SUM(n), 0) FROM activity_daily"),
-            ("activity_pairs", "SELECT COALESCE(SUM(n), 0) FROM activity_pairs"),
+            ("activity_daily", "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM activity_daily"),
+            ("activity_pairs", "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM activity_pairs"),
         ];
         let mut counts = Vec::with_capacity(TABLES.len());
         for (table, sql) in TABLES {
